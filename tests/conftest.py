@@ -1,0 +1,8 @@
+"""Test set-up: fast hashing, and fixtures that build data through real code."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

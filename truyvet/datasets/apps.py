@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DatasetsConfig(AppConfig):
+    name = "truyvet.datasets"
+    label = "datasets"
+    default_auto_field = "django.db.models.BigAutoField"
