@@ -20,7 +20,7 @@ assets: node_modules/.installed
 
 setup: $(STAMP) assets
 	$(BIN)/truyvet migrate --noinput -v 0
-	$(BIN)/truyvet compilemessages -v 0 --ignore '.venv/*' --ignore 'node_modules/*' || true
+	$(BIN)/truyvet compile-translations -v 0
 	$(BIN)/truyvet collectstatic --noinput -v 0
 
 # Debian's chromium for the browser tests (installed when missing).
