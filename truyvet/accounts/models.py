@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -64,10 +66,42 @@ class AuditEntry(models.Model):
         verbose_name=_("person"),
     )
     count = models.PositiveIntegerField(_("people"), default=1)
+    # For lists and exports: the ids of the people shown (compact, searchable).
+    person_ids = ArrayField(
+        models.IntegerField(), blank=True, default=list, verbose_name=_("people shown"),
+    )
+    masked = models.BooleanField(_("masked"), default=False,
+                                 help_text=_("ID numbers and phones were masked"))
     ip = models.GenericIPAddressField(_("from"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
         ordering = ["-at"]
-        indexes = [models.Index(fields=["person", "at"]), models.Index(fields=["user", "at"])]
+        indexes = [
+            models.Index(fields=["person", "at"]),
+            models.Index(fields=["user", "at"]),
+            GinIndex(fields=["person_ids"], name="audit_person_ids_gin"),
+        ]
+
+
+class ApiToken(models.Model):
+    """A bearer token for the HTTP API. Only its SHA-256 hash is stored; the
+    token itself is shown once, when it is made (`truyvet create-api-token`)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens",
+                             verbose_name=_("owner"))
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12, help_text=_("first characters, to recognise it"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

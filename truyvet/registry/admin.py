@@ -1,0 +1,56 @@
+"""Admin for the registry (province administrators only, see accounts.admin)."""
+
+from django.contrib import admin
+
+from truyvet.accounts.admin import ProvinceAdminMixin
+from truyvet.registry.models import AdminUnit, Employment, Enterprise, OrgUnit, Person, Zone
+
+
+@admin.register(AdminUnit)
+class AdminUnitAdmin(ProvinceAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Zone)
+class ZoneAdmin(ProvinceAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "district"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["district"]
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(ProvinceAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "tax_code", "zone", "district"]
+    list_filter = ["zone"]
+    list_select_related = ["zone", "district"]
+    search_fields = ["code", "name", "tax_code"]
+    autocomplete_fields = ["zone", "district"]
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(ProvinceAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "enterprise", "parent"]
+    list_filter = ["kind"]
+    list_select_related = ["enterprise", "parent"]
+    search_fields = ["code", "name", "enterprise__name"]
+    autocomplete_fields = ["enterprise", "parent"]
+
+
+class EmploymentInline(admin.TabularInline):
+    model = Employment
+    extra = 0
+    autocomplete_fields = ["enterprise", "org_unit"]
+
+
+@admin.register(Person)
+class PersonAdmin(ProvinceAdminMixin, admin.ModelAdmin):
+    list_display = ["full_name", "national_id", "phone", "enterprise", "org_unit"]
+    list_select_related = ["enterprise", "org_unit"]
+    search_fields = ["full_name", "=national_id", "=phone"]
+    autocomplete_fields = ["enterprise", "org_unit"]
+    readonly_fields = ["uuid", "created_at", "updated_at"]
+    inlines = [EmploymentInline]
+    show_full_result_count = False
