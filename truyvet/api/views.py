@@ -152,11 +152,11 @@ def list_presence(request: HttpRequest, person_uuid: UUID, params: Query[Presenc
     """Presence intervals, newest first; default the last 14 days."""
     person = _person(request, uuid=person_uuid)
     _section_or_404(request, person, scoping.PRESENCE)
+    for name, value in (("since", params.since), ("until", params.until)):
+        if value is not None and timezone.is_naive(value):
+            raise ValidationError([{"loc": ["query", name], "msg": "needs a time-zone offset"}])
     until = params.until or timezone.now()
     since = params.since or until - timedelta(days=queries.PRESENCE_DAYS)
-    for name, value in (("since", since), ("until", until)):
-        if timezone.is_naive(value):
-            raise ValidationError([{"loc": ["query", name], "msg": "needs a time-zone offset"}])
     if since > until:
         raise ValidationError([{"loc": ["query", "since"], "msg": "must not be after until"}])
     qs = (Presence.objects.of_person(person).filter(start__gte=since, start__lt=until)
