@@ -106,9 +106,11 @@ def parse_trace_input(raw: Mapping[str, Any], *, now: datetime | None = None) ->
 
     Keys: person_id, onset (required); isolated_at, as_of (default now),
     depth (default 2, 1..5), lookback_hours (default: policy, 48 h).
-    Checks run in field order so the first problem reported is stable.
+    Formats are checked before the database is asked about the person, so
+    malformed input costs no query.
     """
-    person_id = _check_person(raw.get("person_id"))
+    if not _present(raw, "person_id"):
+        raise TraceInputError("person_id", "required")
     if not _present(raw, "onset"):
         raise TraceInputError("onset", "required")
     onset = parse_instant("onset", raw["onset"])
@@ -128,6 +130,7 @@ def parse_trace_input(raw: Mapping[str, Any], *, now: datetime | None = None) ->
             raise TraceInputError("isolated_at", "isolated_at is before the window start (onset - lookback)")
         if isolated_at > as_of:
             raise TraceInputError("isolated_at", "isolated_at is after as_of")
+    person_id = _check_person(raw["person_id"])
     return TraceInput(
         person_id=person_id,
         window_start=window_start,
