@@ -160,7 +160,7 @@ VI: dict[str, str] = {
     "Employment history": "Quá trình làm việc",
     "From": "Từ",
     "To": "Đến",
-    "now": "nay",
+    "to date": "nay",
     "No employment recorded.": "Chưa có quá trình làm việc.",
     "Team, room and bus": "Tổ, phòng trọ và xe đưa đón",
     "Group": "Nhóm",
