@@ -259,3 +259,11 @@ def test_times_are_shown_in_hanoi_time(world, client, settings):
     local = timezone.localtime(rows[0].start)
     body = client.get(f"/people/{world.w1.uuid}/").content.decode()
     assert local.strftime("%H:%M") in body
+
+
+def test_browser_language_does_not_override_vietnamese_default(db, client):
+    body = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in body and "Đăng nhập" in body
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    body = client.get("/login/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert '<html lang="en">' in body

@@ -20,6 +20,9 @@ from truyvet.core.env import envint, envstr
 def serve(host: str, port: int, workers: int, threads: int, keep_db: bool,
           banner: str = "") -> int:
     """Run gunicorn until it exits or we are told to stop; return its exit code."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # cheap when up to date
     cmd = [
         sys.executable, "-m", "gunicorn", "truyvet.wsgi:application",
         "--bind", f"{host}:{port}",
