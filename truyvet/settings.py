@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "truyvet.places",
     "truyvet.datasets",
     "truyvet.tracing",
+    "truyvet.cases",
+    "truyvet.checkins",
     "truyvet.web",
 ]
 

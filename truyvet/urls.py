@@ -7,5 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("", include("truyvet.cases.urls")),
+    path("", include("truyvet.checkins.urls")),
     path("", include("truyvet.web.urls")),
 ]

@@ -8,6 +8,8 @@ from ninja import NinjaAPI
 
 from truyvet.api.auth import ActiveSession, BearerToken
 from truyvet.api.views import router as registry_router
+from truyvet.cases.api import router as cases_router
+from truyvet.checkins.api import router as checkins_router
 
 api = NinjaAPI(
     title="TruyVết API",
@@ -20,6 +22,8 @@ api = NinjaAPI(
     auth=[BearerToken(), ActiveSession()],
 )
 api.add_router("/", registry_router)
+api.add_router("/", cases_router)
+api.add_router("/", checkins_router)
 
 
 @api.exception_handler(Http404)
