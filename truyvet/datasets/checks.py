@@ -61,9 +61,10 @@ def one_of(column: str, values: tuple[str, ...] | list[str]) -> Check:
                  f"t.{_q(column)} NOT IN {_in(values)}", f"t.{_q(column)}")
 
 
-def known(column: str, table: str, what: Callable[[], str]) -> Check:
-    return Check(column, what, f"t.{_q(column)} IS NOT NULL AND NOT EXISTS "
-                               f"(SELECT 1 FROM {table} k WHERE k.code = t.{_q(column)})",
+def known(column: str, table: str, what: Callable[[], str], where: str = "") -> Check:
+    """The value names a row of `table` (an uncorrelated IN: one hash, not a loop per row)."""
+    cond = f" WHERE {where}" if where else ""
+    return Check(column, what, f"t.{_q(column)} NOT IN (SELECT code FROM {table}{cond})",
                  f"t.{_q(column)}")
 
 
@@ -115,9 +116,9 @@ def org_unit_checks(n: Names) -> list[Check]:
         Check("parent_code", lambda: _("an org unit cannot be its own parent"),
               "t.parent_code = t.code"),
         Check("parent_code", lambda: _("parent %(value)s belongs to another enterprise"),
-              f"t.parent_code <> t.code AND EXISTS (SELECT 1 FROM {n.org} k WHERE "
-              "k.code = t.parent_code AND k.enterprise_code IS DISTINCT FROM t.enterprise_code)",
-              "t.parent_code"),
+              f"t.parent_code <> t.code AND t.parent_code IN (SELECT code FROM {n.org}) "
+              f"AND (t.parent_code, t.enterprise_code) NOT IN "
+              f"(SELECT code, enterprise_code FROM {n.org})", "t.parent_code"),
         Check("parent_code", lambda: _("the chain of parents loops back to this unit"),
               f"t.parent_code <> t.code AND t.code IN (SELECT code FROM {n.cycles})"),
         duplicate(spec.ORG_UNITS.key),
@@ -167,8 +168,8 @@ def membership_checks(n: Names) -> list[Check]:
         *_required(f),
         known("person_id", n.person, _unknown("person")),
         one_of("group_kind", spec.GROUP_KINDS), *_lengths(f),
-        Check("group_code", _unknown("org_unit"), "t.group_kind = 'team' AND NOT EXISTS "
-              f"(SELECT 1 FROM {n.org} k WHERE k.code = t.group_code)", "t.group_code"),
+        Check("group_code", _unknown("org_unit"), "t.group_kind = 'team' AND "
+              f"t.group_code NOT IN (SELECT code FROM {n.org})", "t.group_code"),
         _group_place("room", "room", n),
         _group_place("bus_route", "bus", n),
         parsed("valid_from", "vf", lambda: _("%(value)s is not a date (YYYY-MM-DD)")),
@@ -182,8 +183,8 @@ def membership_checks(n: Names) -> list[Check]:
 def _group_place(kind: str, place_kind: str, n: Names) -> Check:
     return Check("group_code",
                  lambda: _("%(value)s is not a place of kind ") + place_kind,
-                 f"t.group_kind = {lit(kind)} AND NOT EXISTS (SELECT 1 FROM {n.place} k "
-                 f"WHERE k.code = t.group_code AND k.kind = {lit(place_kind)})", "t.group_code")
+                 f"t.group_kind = {lit(kind)} AND t.group_code NOT IN "
+                 f"(SELECT code FROM {n.place} WHERE kind = {lit(place_kind)})", "t.group_code")
 
 
 def _instant(column: str, typed: str) -> list[Check]:
