@@ -10,8 +10,9 @@ sources and targets together and sweeps:
   `t.start` if its end reaches `t.start + min_overlap`: the running maximum
   of source ends answers that (`cover`);
 * otherwise the earliest contact is the first source starting after
-  `t.start`, valid if it starts by `t.end - min_overlap` (`next`), because
-  every source kept is itself at least `min_overlap` long.
+  `t.start` (found by rank: the running count of earlier sources, plus
+  one), valid if it starts by `t.end - min_overlap`, because every source
+  kept is itself at least `min_overlap` long.
 
 Sources are the frontier's intervals already clipped to their windows, so
 `O = [max(a, t.start), min(b, t.end))` is exactly the spec's overlap.
@@ -33,14 +34,25 @@ f AS (
         AS f(pid, ws, we)
 ),
 known AS MATERIALIZED (SELECT DISTINCT unnest(%(known)s::int[]) AS pid),
-fpres AS (
-    SELECT f.pid, pr.place_id, pl.code, f.ws, f.we, pr.start, pr."end",
+fraw AS MATERIALIZED (
+    -- LATERAL ... OFFSET 0 keeps this a per-person probe of the primary key,
+    -- never a hash join over the whole presence table.
+    SELECT f.pid, f.ws, f.we, pr.place_id, pr.start, pr."end"
+    FROM f CROSS JOIN LATERAL (
+        SELECT place_id, start, "end" FROM places_presence
+        WHERE person_id = f.pid AND start < f.we OFFSET 0
+    ) pr
+),
+prules AS MATERIALIZED (
+    SELECT pl.id AS place_id, pl.code,
            make_interval(mins => COALESCE(pl.dwell_minutes, kr.dwell)) AS dwell,
            make_interval(mins => COALESCE(pl.min_overlap_minutes, kr.minov)) AS minov
-    FROM f
-    JOIN places_presence pr ON pr.person_id = f.pid AND pr.start < f.we
-    JOIN places_place pl ON pl.id = pr.place_id
-    JOIN kr ON kr.kind = pl.kind AND kr.makes
+    FROM places_place pl JOIN kr ON kr.kind = pl.kind AND kr.makes
+    WHERE pl.id IN (SELECT DISTINCT place_id FROM fraw)
+),
+fpres AS (
+    SELECT fr.pid, fr.place_id, r.code, fr.ws, fr.we, fr.start, fr."end", r.dwell, r.minov
+    FROM fraw fr JOIN prules r ON r.place_id = fr.place_id
 ),
 src_place AS MATERIALIZED (
     SELECT pid, place_id, code, dwell, minov, a, b FROM (
@@ -84,7 +96,10 @@ src_group AS MATERIALIZED (
         SELECT f.pid, m.group_kind AS ctx, m.group_code AS code,
                GREATEST(m.valid_from::timestamp AT TIME ZONE %(tz)s, f.ws) AS a,
                LEAST(COALESCE((m.valid_to + 1)::timestamp AT TIME ZONE %(tz)s, 'infinity'), f.we) AS b
-        FROM f JOIN places_membership m ON m.person_id = f.pid
+        FROM f CROSS JOIN LATERAL (
+            SELECT group_kind, group_code, valid_from, valid_to FROM places_membership
+            WHERE person_id = f.pid OFFSET 0
+        ) m
     ) s WHERE b > a
 ),
 grp AS (SELECT ctx, code, min(a) AS lo, max(b) AS hi FROM src_group GROUP BY ctx, code),
@@ -98,12 +113,19 @@ tgt_group AS (
         WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.pid = n.person_id)
     ) x WHERE ts < hi AND te > lo
 ),
+src AS MATERIALIZED (
+    SELECT ctx, code, minov, a, b, pid,
+           ctx || ':' || code || ':'
+               || row_number() OVER (PARTITION BY ctx, code ORDER BY a, pid, b) AS slot
+    FROM (
+        SELECT 'place'::text AS ctx, code, minov, a, b, pid FROM src_place
+        UNION ALL
+        SELECT ctx, code, interval '0', a, b, pid FROM src_group
+    ) u
+),
 ev AS (
-    SELECT 'place'::text AS ctx, code, minov, 0 AS side, a AS t0, b, pid,
-           NULL::timestamptz AS te, NULL::int AS q
-    FROM src_place
-    UNION ALL
-    SELECT ctx, code, interval '0', 0, a, b, pid, NULL, NULL FROM src_group
+    SELECT ctx, code, minov, 0 AS side, a AS t0, b, pid, NULL::timestamptz AS te, NULL::int AS q
+    FROM src
     UNION ALL
     SELECT 'place', code, minov, 1, ts, NULL, NULL, te, q FROM tgt_place
     WHERE te > ts AND te - ts >= minov
@@ -111,27 +133,30 @@ ev AS (
     SELECT ctx, code, interval '0', 1, ts, NULL, NULL, te, q FROM tgt_group
 ),
 sw AS (
-    SELECT ctx, code, minov, side, t0, te, q,
-        max(CASE WHEN side = 0 THEN ARRAY[(extract(epoch FROM b) * 1000000)::bigint, -pid] END)
-            OVER (PARTITION BY ctx, code ORDER BY t0, side ROWS UNBOUNDED PRECEDING) AS cover,
-        min(CASE WHEN side = 0 THEN ARRAY[(extract(epoch FROM t0) * 1000000)::bigint, pid,
-                                          (extract(epoch FROM b) * 1000000)::bigint] END)
-            OVER (PARTITION BY ctx, code ORDER BY t0 DESC, side DESC ROWS UNBOUNDED PRECEDING) AS nxt
+    -- Sources sort before targets at the same instant, so both running
+    -- aggregates cover exactly the sources with a <= t.start.
+    SELECT ctx, code, minov, side, t0 AS ts, te, q,
+           max(CASE WHEN side = 0 THEN ARRAY[(extract(epoch FROM b) * 1000000)::bigint, -pid] END)
+               OVER w AS cover,
+           count(b) OVER w AS before
     FROM ev
+    WINDOW w AS (PARTITION BY ctx, code ORDER BY t0, side ROWS UNBOUNDED PRECEDING)
 ),
-cand AS (
-    SELECT q, ctx, code, minov, t0 AS ts, te,
-           timestamptz 'epoch' + cover[1] * interval '1 microsecond' AS cover_b, -cover[2] AS cover_p,
-           timestamptz 'epoch' + nxt[1] * interval '1 microsecond' AS next_a, nxt[2] AS next_p,
-           timestamptz 'epoch' + nxt[3] * interval '1 microsecond' AS next_b
+cand AS MATERIALIZED (
+    SELECT q, ctx, code, minov, ts, te, ctx || ':' || code || ':' || (before + 1) AS next_slot,
+           timestamptz 'epoch' + cover[1] * interval '1 microsecond' AS cover_b,
+           -cover[2] AS cover_p
     FROM sw WHERE side = 1
 ),
 hits AS (
     SELECT q, ts AS c, cover_p AS up, ctx, code, LEAST(cover_b, te) AS oe
     FROM cand WHERE cover_b > ts AND cover_b >= ts + minov
     UNION ALL
-    SELECT q, next_a, next_p, ctx, code, LEAST(next_b, te)
-    FROM cand WHERE next_a < te AND next_a <= te - minov
+    -- The first source starting after t.start (rank before + 1), joined on
+    -- one key so that no plan can pair every source with every target.
+    SELECT c.q, s.a, s.pid, c.ctx, c.code, LEAST(s.b, c.te)
+    FROM cand c JOIN src s ON s.slot = c.next_slot
+    WHERE s.a < c.te AND s.a <= c.te - c.minov
 ),
 best AS (
     SELECT DISTINCT ON (q) q, c, up, ctx, code, oe FROM hits
