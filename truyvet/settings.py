@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "truyvet.tracing",
     "truyvet.cases",
     "truyvet.checkins",
+    "truyvet.health",
+    "truyvet.worklists",
     "truyvet.web",
 ]
 

@@ -9,5 +9,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("truyvet.cases.urls")),
     path("", include("truyvet.checkins.urls")),
+    path("", include("truyvet.health.urls")),
+    path("", include("truyvet.worklists.urls")),
     path("", include("truyvet.web.urls")),
 ]

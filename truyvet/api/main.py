@@ -10,6 +10,8 @@ from truyvet.api.auth import ActiveSession, BearerToken
 from truyvet.api.views import router as registry_router
 from truyvet.cases.api import router as cases_router
 from truyvet.checkins.api import router as checkins_router
+from truyvet.health.api import router as health_router
+from truyvet.worklists.api import router as worklists_router
 
 api = NinjaAPI(
     title="TruyVết API",
@@ -24,6 +26,8 @@ api = NinjaAPI(
 api.add_router("/", registry_router)
 api.add_router("/", cases_router)
 api.add_router("/", checkins_router)
+api.add_router("/", health_router)
+api.add_router("/", worklists_router)
 
 
 @api.exception_handler(Http404)
