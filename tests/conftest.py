@@ -15,6 +15,12 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _inline_tasks(settings):
+    """Background tasks run inline in tests: the same code path, no worker needed."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     """No collectstatic manifest in tests: serve static names as they are."""
     settings.STORAGES = {

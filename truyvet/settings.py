@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",  # its Swagger UI assets, served locally (no CDN)
+    "django_tasks",
+    "django_tasks_db",
     "truyvet.core",
     "truyvet.accounts",
     "truyvet.registry",
@@ -138,3 +140,12 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Background work (imports, badge sheets, scheduled checks): django-tasks (the
+# backport of Django 6's tasks framework) on a PostgreSQL table, run by
+# `truyvet worker` (started by `truyvet serve`). Tests run tasks inline.
+TASKS = {
+    "default": {
+        "BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}

@@ -36,9 +36,14 @@ def serve(host: str, port: int, workers: int, threads: int, keep_db: bool,
         "--log-level", "warning",
     ]
     proc = subprocess.Popen(cmd, env=os.environ.copy())
+    # The background worker (django-tasks on PostgreSQL) runs beside the web server.
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "truyvet.cli", "worker"], env=os.environ.copy()
+    )
 
     def forward(signum: int, _frame: object) -> None:
         proc.send_signal(signal.SIGTERM)
+        worker.send_signal(signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)
@@ -47,6 +52,11 @@ def serve(host: str, port: int, workers: int, threads: int, keep_db: bool,
     try:
         code = proc.wait()
     finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
         if not keep_db and not os.environ.get("DATABASE_URL"):
             from truyvet.core import embedded_pg
 
