@@ -64,7 +64,8 @@ def one_of(column: str, values: tuple[str, ...] | list[str]) -> Check:
 def known(column: str, table: str, what: Callable[[], str], where: str = "") -> Check:
     """The value names a row of `table` (an uncorrelated IN: one hash, not a loop per row)."""
     cond = f" WHERE {where}" if where else ""
-    return Check(column, what, f"t.{_q(column)} NOT IN (SELECT code FROM {table}{cond})",
+    return Check(column, what, f"t.{_q(column)} IS NOT NULL AND "
+                               f"t.{_q(column)} NOT IN (SELECT code FROM {table}{cond})",
                  f"t.{_q(column)}")
 
 

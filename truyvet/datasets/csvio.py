@@ -50,7 +50,8 @@ def read_header(path: Path) -> list[str]:
         head = fh.read(CHUNK)
     if not head.strip():
         raise MalformedFile([Problem(name, 1, "", _("the file is empty; a header row is required"))])
-    text_io = io.TextIOWrapper(io.BytesIO(head), encoding="utf-8-sig", newline="")
+    first_line = head.split(b"\n", 1)[0]  # a header has no quoted newlines
+    text_io = io.TextIOWrapper(io.BytesIO(first_line), encoding="utf-8-sig", newline="")
     try:
         row = next(csv.reader(text_io, strict=True))
     except UnicodeDecodeError:
