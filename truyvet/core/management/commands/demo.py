@@ -19,7 +19,8 @@ def load_demo_province(folder: Path, seed: int, out) -> bool:
 
     if Person.objects.exists():
         return False
-    from truyvet.datasets.generator import apply_demo_extras, generate_demo
+    from truyvet.datasets.extras import apply_demo_extras
+    from truyvet.datasets.generator import generate_demo
     from truyvet.datasets.importer import import_dataset
 
     out.write(f"Generating the demo province in {folder} ...\n")
