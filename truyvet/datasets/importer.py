@@ -274,7 +274,8 @@ class _Run:
         t0 = time.monotonic()
         self.cur.execute("SAVEPOINT tv_presence")
         try:
-            self.summary.written[st.spec.name] = presence.load(self.cur, st, self.tag)
+            self.summary.written[st.spec.name] = presence.load(self.cur, st, self.tag,
+                                                                       self.progress)
         except psycopg.Error:
             self.cur.execute("ROLLBACK TO SAVEPOINT tv_presence")
             problems = self.explain_presence()

@@ -11,6 +11,7 @@ costs one pass; an invalid one costs a second pass to explain itself.
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 
 from truyvet.datasets import spec
@@ -94,7 +95,7 @@ UPSERT = (
 )
 
 
-def load(cur, stage: Staged, tag: str) -> int:
+def load(cur, stage: Staged, tag: str, progress=None) -> int:
     """Insert the staged rows; raises a database error on any invalid row.
 
     Weeks that have no partition yet are filled as plain tables without
@@ -113,10 +114,16 @@ def load(cur, stage: Staged, tag: str) -> int:
         cur.execute(f"CREATE TABLE {partition_name(monday)} {like}")
         cur.execute(f"ALTER TABLE {root} ATTACH PARTITION {partition_name(monday)} "
                     f"FOR VALUES FROM ({_bound(monday)}) TO ({_bound(monday, 7)})")
+    report = progress or (lambda _m: None)
+    t0 = time.monotonic()
     cur.execute(f"INSERT INTO {root} {select_sql(stage)}")
     loaded = cur.rowcount
+    report(f"presence.csv: converted {loaded:,} rows in {time.monotonic() - t0:.1f} s")
     for monday in new:
+        t0 = time.monotonic()
         _index_and_attach(cur, root, monday)
+        report(f"presence.csv: indexed week {partition_name(monday)} "
+               f"in {time.monotonic() - t0:.1f} s")
     cur.execute(f"ANALYZE {rest}")
     cur.execute(UPSERT.format(source=rest))
     upserted = cur.rowcount
