@@ -179,6 +179,51 @@ def visible_places(user: User) -> QuerySet[Place]:
     return qs.none()
 
 
+# --- keeping data current: worker lists, tests, compliance ---------------------------
+
+# Who keeps an enterprise's data (imports worker lists, enters tests and vaccines).
+DATA_KEEPERS = frozenset({Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_HEALTH})
+# Authorities who follow enterprises' compliance (besides the enterprises themselves).
+COMPLIANCE_AUTHORITIES = frozenset({
+    Role.PROVINCE_ADMIN, Role.HEALTH_AUTHORITY, Role.ZONE_BOARD, Role.INDUSTRY_TRADE,
+    Role.DISTRICT_COMMITTEE,
+})
+
+
+def worklist_enterprises(user: User) -> QuerySet[Enterprise]:
+    """Enterprises whose worker list `user` may import and download.
+
+    The enterprise's administrator and health officer for their own enterprise,
+    and the province administrator (helping a clerk) for any. Authorities read
+    worker lists through `visible_people`, they do not import them.
+    """
+    role = role_of(user)
+    if role == Role.PROVINCE_ADMIN or role in DATA_KEEPERS:
+        return visible_enterprises(user)
+    return Enterprise.objects.none()
+
+
+def health_entry_enterprises(user: User) -> QuerySet[Enterprise]:
+    """Enterprises whose test results and vaccinations `user` may enter and read:
+    the enterprise's own administrator and health officer, the province
+    administrator, and the health authority within its scope."""
+    role = role_of(user)
+    if role in (Role.PROVINCE_ADMIN, Role.HEALTH_AUTHORITY) or role in DATA_KEEPERS:
+        return visible_enterprises(user)
+    return Enterprise.objects.none()
+
+
+def compliance_enterprises(user: User) -> QuerySet[Enterprise]:
+    """Enterprises whose compliance (daily test report, worker-list freshness,
+    residence, badge and scan coverage) `user` may see: an authority's
+    `visible_enterprises`, an enterprise's own; nobody else's (gate operators,
+    boarding-house owners and workers see none)."""
+    role = role_of(user)
+    if role in COMPLIANCE_AUTHORITIES or role in DATA_KEEPERS:
+        return visible_enterprises(user)
+    return Enterprise.objects.none()
+
+
 def get_visible_or_404(queryset: QuerySet[M], **lookup: object) -> M:
     """One object of a visible queryset, or 404 for "missing" and "not yours" alike.
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,14 @@ class Policy(models.Model):
 
     retention_days = models.PositiveIntegerField(_("presence retention (days)"), default=30)
     trace_lookback_hours = models.PositiveIntegerField(_("trace lookback (hours)"), default=48)
+    test_report_deadline = models.TimeField(
+        _("daily test report deadline"), default=time(15, 0),
+        help_text=_("Enterprises report today's test results before this time (Hanoi time)."),
+    )
+    worklist_max_age_days = models.PositiveIntegerField(
+        _("worker list freshness (days)"), default=3,
+        help_text=_("An enterprise's worker list older than this is overdue."),
+    )
 
     class Meta:
         verbose_name = _("policy")
