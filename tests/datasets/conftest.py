@@ -75,3 +75,12 @@ def base_folder(tmp_path) -> Path:
     for name, text in BASE.items():
         write(folder, name, text)
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Assertions read the English msgids; the deployment default is Vietnamese."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -28,15 +28,15 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
 def test_exit_codes_and_messages(base_folder, tmp_path):
     missing = run_cli("import-dataset", str(tmp_path / "nowhere"))
-    assert missing.returncode == 2 and "is not a folder" in missing.stderr
+    assert missing.returncode == 2 and "nowhere" in missing.stderr
     bad = tmp_path / "bad"
     write(bad, "people.csv", "person_id,full_name\nA,\n")
     rejected = run_cli("import-dataset", "--quiet", str(bad))
     assert rejected.returncode == 1
-    assert "people.csv:2: full_name: a value is required" in rejected.stderr
+    assert "people.csv:2: full_name: " in rejected.stderr  # reason in the deployment language
     ok = run_cli("import-dataset", str(base_folder))
     assert ok.returncode == 0, ok.stderr
-    assert "presence.csv: 3 rows" in ok.stdout
+    assert "presence.csv: 3 " in ok.stdout
     assert "rows/s" in ok.stderr  # progress goes to stderr
 
 

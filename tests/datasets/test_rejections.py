@@ -209,7 +209,8 @@ def test_bom_and_crlf_are_fine(tmp_path):
     (tmp_path / "people.csv").write_bytes(
         "\ufeffperson_id,full_name\r\nA,Một\r\n".encode())
     import_dataset(tmp_path)
+    from tests.datasets.helpers import empty_database
     from truyvet.registry.models import Person
 
     assert Person.objects.get(national_id="A").full_name == "Một"
-    Person.objects.all().delete()
+    empty_database()
