@@ -16,6 +16,7 @@ import fcntl
 import os
 import socket
 import subprocess
+import sys
 import time
 import warnings
 from collections.abc import Iterator
@@ -163,7 +164,7 @@ def ensure_running(verbose: bool = False) -> str:
             ensure_prefix_permissions(var_dir())
         if not (data_dir() / "PG_VERSION").exists():
             if verbose:
-                print(f"Initialising the embedded PostgreSQL in {data_dir()} ...", flush=True)
+                print(f"Initialising the embedded PostgreSQL in {data_dir()} ...", file=sys.stderr, flush=True)
             _init(user)
         if not is_running():
             port = _port()
@@ -173,7 +174,7 @@ def ensure_running(verbose: bool = False) -> str:
                     port = _port()
             log = data_dir() / "server.log"
             if verbose:
-                print(f"Starting the embedded PostgreSQL on 127.0.0.1:{port} ...", flush=True)
+                print(f"Starting the embedded PostgreSQL on 127.0.0.1:{port} ...", file=sys.stderr, flush=True)
             subprocess.run(
                 [_bin("pg_ctl"), "-D", str(data_dir()), "-l", str(log), "-w", "-t", "60",
                  "-o", f"-p {port}", "start"],
