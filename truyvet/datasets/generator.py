@@ -90,6 +90,7 @@ class _Province:
         self.teams: list[Team] = []
         self.workers: list[Worker] = []
         self.venues: list[str] = []
+        self.bus_codes: set[str] = set()
         self.extras: dict[str, list] = {"boarding_houses": [], "buses": []}
         self.zones = vocab.ZONES[: max(2, min(len(vocab.ZONES), 2 + people // 100_000))]
 
@@ -218,8 +219,9 @@ class _Province:
             digits = f"{int(self.rng.random() * 100000):05d}"
             plate = f"98B-{digits[:3]}.{digits[3:]}"
             code = f"BUS-98B{digits}"
-            if code in ent.buses:
+            if code in self.bus_codes:  # plates are unique province-wide
                 continue
+            self.bus_codes.add(code)
             pw.writerow([code, "bus", f"Xe đưa đón {ent.code} {plate}", ent.code, "",
                          "", "", "", "", 45])
             ent.buses.append(code)
