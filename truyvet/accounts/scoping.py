@@ -276,3 +276,47 @@ def visible_memberships(user: User, person: Person) -> QuerySet[Membership]:
         rooms = Place.objects.filter(boarding_house__in=visible_boarding_houses(user))
         qs = qs.filter(Q(place__in=rooms) | Q(place__isnull=True, group_code__in=rooms.values("code")))
     return qs
+
+
+# --- tracing (declared cases and their saved traces, `truyvet.cases`) ------------------
+#
+# Who may trace: the province administrator, the health authority (the province
+# CDC for anyone, a district health centre for index persons of its district),
+# and an enterprise's administrator and health officer for index persons of
+# their enterprise. Everyone else gets 404 on trace pages and endpoints.
+# A trace's contacts cross enterprises, so its lists show people outside the
+# user's scope too, but only as `trace_contact_access(user, in_scope=False)`
+# allows: name, birth year, sex, enterprise and org unit, with the ID number and
+# phone masked, and no link to their person page. Saved traces are visible to
+# whoever may trace their index person now.
+
+TRACING_ROLES = frozenset({
+    Role.PROVINCE_ADMIN, Role.HEALTH_AUTHORITY, Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_HEALTH,
+})
+
+
+def can_trace(user: User) -> bool:
+    """May `user` declare cases and read traces at all?"""
+    return role_of(user) in TRACING_ROLES
+
+
+def traceable_people(user: User) -> QuerySet[Person]:
+    """Index persons `user` may run a trace from (or read a saved trace of)."""
+    return visible_people(user) if can_trace(user) else Person.objects.none()
+
+
+def visible_traces(user: User) -> QuerySet:
+    """Saved traces whose index person `user` may trace."""
+    from truyvet.cases.models import Trace
+
+    if not can_trace(user):
+        return Trace.objects.none()
+    return Trace.objects.filter(person__in=traceable_people(user))
+
+
+def trace_contact_access(user: User, in_scope: bool) -> PersonAccess:
+    """What a tracer sees of one contact: as on lists when the contact is in
+    scope, masked (no ID number, phone or sections) when outside it."""
+    if in_scope:
+        return person_access(user)
+    return PersonAccess(unmasked=False, sections=frozenset(), audited=True)

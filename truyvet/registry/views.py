@@ -146,6 +146,7 @@ def person_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         "person": view, "access": access,
         **queries.person_record(request.user, person, access),
         "presence_days_n": queries.PRESENCE_DAYS,
+        "can_trace": scoping.can_trace(request.user),
     })
 
 

@@ -10,7 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from truyvet.accounts.models import Role
-from truyvet.accounts.scoping import role_of
+from truyvet.accounts.scoping import can_trace, role_of
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ def nav_items(user) -> list[NavItem]:
     if role != Role.GATE_OPERATOR:
         items.append(NavItem(reverse("registry:people"), _("People"), "people"))
     items.append(NavItem(reverse("places:list"), _("Places"), "places"))
+    if can_trace(user):
+        items.append(NavItem(reverse("cases:list"), _("Traces"), "traces"))
     if role == Role.PROVINCE_ADMIN:
         items.append(NavItem(reverse("admin:index"), _("Administration"), "admin"))
     return items
