@@ -227,7 +227,8 @@ def apply_import(job_id: int, today: date | None = None) -> dict:
             counts = {**plan.counts(), "ended": ended, **health}
             ImportJob.objects.filter(pk=job.pk).update(
                 status=ImportStatus.APPLIED, applied_at=timezone.now(), counts=counts,
-                done=len(plan.targets), error="")
+                done=len(plan.targets), error="",
+                preview={k: v for k, v in job.preview.items() if k != "rows"})
         return counts
     except ImportConflict as exc:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, error=str(exc))

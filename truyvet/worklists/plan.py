@@ -159,19 +159,19 @@ class _Places:
                     self.buses.setdefault(fold(key), pk)
 
     def room(self, text: str) -> int | None:
-        key = fold(text)
-        if not key:
-            return None
-        padded = f" {key} "
-        for token in key.split():
-            if token in self.room_codes:
-                return self.room_codes[token]
-        if key in self.room_codes:
-            return self.room_codes[key]
-        for house, rooms in self.rooms_by_house.items():
-            if f" {house} " in padded:
-                for room, pk in sorted(rooms, key=lambda r: -len(r[0])):
-                    if f" {room} " in padded.replace(f" {house} ", " | "):
+        """The room a free-text residence names: a room's code among its words, or a
+        boarding house's name plus one of its rooms' names. Dictionary look-ups of
+        the text's word sequences, so the cost does not grow with the province."""
+        words = fold(text).split()
+        grams = [" ".join(words[i:i + n]) for n in range(8, 0, -1) for i in range(len(words) - n + 1)]
+        for g in grams:
+            if g in self.room_codes:
+                return self.room_codes[g]
+        for g in grams:
+            if g in self.rooms_by_house:
+                rest = f" {' '.join(words)} ".replace(f" {g} ", " | ")
+                for room, pk in sorted(self.rooms_by_house[g], key=lambda r: -len(r[0])):
+                    if f" {room} " in rest:
                         return pk
         return None
 
