@@ -4,6 +4,13 @@ Used by the demo, the benchmarks and the tests. Deterministic for a given seed.
 Everything per person is kept in compact lists (bounded by the number of
 people); presence rows, the bulk of the data, are streamed to presence.csv day
 by day, so 300,000 people x 14 days needs a few hundred MiB at most.
+
+Shape (what tracing sees): sites of up to ~4,000 workers, workshops of a few
+hundred, production teams of 15-40, one rest area per workshop, a canteen per
+about four workshops, each workshop eating in its own 30-minute session
+(sessions 50 minutes apart, so no two sessions share 15 minutes even for a
+row without an end at a 45-minute canteen), buses of about 40 riders from a
+few neighbouring teams, boarding-house rooms of 2-6 mostly near colleagues.
 """
 
 from __future__ import annotations
@@ -25,6 +32,12 @@ HM = [f"{m // 60:02d}:{m % 60:02d}" for m in range(1440)]
 
 Progress = Callable[[str], None]
 
+WORKSHOP_TARGET = 350  # workers per workshop (a few hundred)
+WORKSHOPS_PER_CANTEEN = 4
+LUNCH_FIRST = 210  # first canteen session, minutes after the shift start
+LUNCH_GAP = 50  # between session starts: a session ends by +35 (+50 with no end at a 45-min canteen)
+BUS_RIDERS = 40
+
 
 @dataclass
 class Team:
@@ -34,7 +47,8 @@ class Team:
     rest_place: str
     gate_place: str
     canteen_place: str
-    stagger: int
+    stagger: int  # minutes after the enterprise's shift start (arrival only)
+    lunch: int  # the workshop's canteen session, minutes after the shift start
 
 
 @dataclass
@@ -182,18 +196,30 @@ class _Province:
             ow.writerow([site, ent.code, "", "site", f"Nhà máy số {s}"])
             self.summary.org_units += 1
             lat, lon = self._coords(ei)
-            gate, canteen = f"{site}-CONG", f"{site}-CANTIN"
+            gate = f"{site}-CONG"
             pw.writerow([gate, "gate", f"Cổng chính nhà máy {s}", ent.code, "", lat, lon,
                          "", "", ""])
-            pw.writerow([canteen, "canteen", f"Nhà ăn nhà máy {s}", ent.code, "", lat, lon,
-                         "45" if self.rng.random() < 0.2 else "", "", max(50, site_size // 3)])
-            self.summary.places += 2
-            for k, ws_size in enumerate(_split(site_size, max(1, site_size // 400)), 1):
-                self._workshop(ent, ei, site, k, ws_size, gate, canteen, ow, pw, lat, lon)
+            self.summary.places += 1
+            ws_sizes = _split(site_size, max(1, round(site_size / WORKSHOP_TARGET)))
+            canteens = []
+            for c in range(1, 1 + -(-len(ws_sizes) // WORKSHOPS_PER_CANTEEN)):
+                canteen = f"{site}-CANTIN" if c == 1 else f"{site}-CANTIN{c}"
+                served = sum(ws_sizes[(c - 1) * WORKSHOPS_PER_CANTEEN:c * WORKSHOPS_PER_CANTEEN])
+                pw.writerow([canteen, "canteen", f"Nhà ăn số {c} nhà máy {s}", ent.code, "",
+                             lat, lon, "45" if self.rng.random() < 0.2 else "", "",
+                             max(50, served // 3)])
+                canteens.append(canteen)
+                self.summary.places += 1
+            for k, ws_size in enumerate(ws_sizes, 1):
+                # workshop k eats at canteen (k-1)//4, in that canteen's session (k-1)%4
+                canteen = canteens[(k - 1) // WORKSHOPS_PER_CANTEEN]
+                lunch = LUNCH_FIRST + LUNCH_GAP * ((k - 1) % WORKSHOPS_PER_CANTEEN)
+                self._workshop(ent, ei, site, k, ws_size, gate, canteen, lunch, ow, pw,
+                               lat, lon)
         self._buses(ei, ent, pw)
 
     def _workshop(self, ent: Enterprise, ei: int, site: str, k: int, size: int, gate: str,
-                  canteen: str, ow, pw, lat: str, lon: str) -> None:
+                  canteen: str, lunch: int, ow, pw, lat: str, lon: str) -> None:
         ws = f"{site}-W{k}"
         ow.writerow([ws, ent.code, site, "workshop", f"Phân xưởng {k}"])
         place, rest = f"{site}-PX{k}", f"{site}-PX{k}-NGHI"
@@ -203,19 +229,33 @@ class _Province:
                      "", "", max(10, size // 10)])
         self.summary.org_units += 1
         self.summary.places += 2
-        for t, team_size in enumerate(_split(size, max(1, round(size / 27))), 1):
+        for t, team_size in enumerate(self._team_sizes(size), 1):
             code = f"{ws}-T{t:02d}"
             ow.writerow([code, ent.code, ws, "team", f"Tổ sản xuất {k}.{t:02d}"])
             self.summary.org_units += 1
             ent.teams.append(len(self.teams))
-            self.teams.append(Team(code, ei, place, rest, gate, canteen, 15 * (t % 3)))
+            self.teams.append(Team(code, ei, place, rest, gate, canteen, 15 * (t % 3), lunch))
             for _ in range(team_size):
                 self.workers.append(Worker("", ei, len(self.teams) - 1))
+
+    def _team_sizes(self, size: int) -> list[int]:
+        """Teams of 15-40 (a smaller workshop is one team)."""
+        sizes: list[int] = []
+        left = size
+        while left >= 55:
+            take = 15 + int(self.rng.random() * 26)
+            sizes.append(take)
+            left -= take
+        if left > 40:
+            sizes.extend(_split(left, 2))
+        elif left:
+            sizes.append(left)
+        return sizes
 
     def _buses(self, ei: int, ent: Enterprise, pw) -> None:
         if ent.size < 150:
             return
-        for _ in range(max(1, int(ent.size * 0.3) // 40)):
+        for _ in range(max(1, int(ent.size * 0.3) // BUS_RIDERS)):
             digits = f"{int(self.rng.random() * 100000):05d}"
             plate = f"98B-{digits[:3]}.{digits[3:]}"
             code = f"BUS-98B{digits}"
@@ -232,9 +272,11 @@ class _Province:
 
     def _rooms_and_venues(self, pw) -> None:
         """Boarding houses near the zones: about 55% of workers rent a room (2-6 each)."""
-        order = list(range(len(self.workers)))
-        self.rng.shuffle(order)
-        renters = order[: int(len(order) * 0.55)]
+        # Boarding houses fill with people who work near each other: order the
+        # renters by position in the org tree, jittered over ~2,000 workers.
+        rnd = self.rng.random
+        renters = [i for i in range(len(self.workers)) if rnd() < 0.55]
+        renters.sort(key=lambda i: i + rnd() * 2000)
         districts = dict(vocab.DISTRICTS)
         i, bh, rooms = 0, 0, []
         while i < len(renters):
@@ -310,7 +352,12 @@ class _Province:
             wk.team_to = self.pick([t for t in ent.teams[:50] if t != wk.team] or [wk.team])
             wk.team_day = 1 + int(self.rng.random() * (self.days - 1))
         if ent.buses and self.rng.random() < 0.3:
-            wk.bus = self.pick(ent.buses)
+            # a route serves the neighbourhood where a few teams live; some ride elsewhere
+            if self.rng.random() < 0.85:
+                rank = wk.team - ent.teams[0]  # an enterprise's teams are consecutive
+                wk.bus = ent.buses[rank * len(ent.buses) // len(ent.teams)]
+            else:
+                wk.bus = self.pick(ent.buses)
         if wk.room and self.days > 1 and self.rng.random() < 0.03:
             wk.room_to = self.pick(self.rooms)
             if wk.room_to != wk.room:
@@ -391,8 +438,8 @@ class _Province:
             w_end = s + 540 + int(rnd() * 20)
             rows.append(f"{pid},{team.workshop_place},{_ts(dates, d, s + int(rnd() * 5))},"
                         f"{_ts(dates, d, w_end)},attendance\n")
-            c = s + 240 + team.stagger + int(rnd() * 10)
-            c_end = _ts(dates, d, c + 25 + int(rnd() * 10)) if rnd() < 0.75 else ""
+            c = ent.shift + team.lunch + int(rnd() * 6)
+            c_end = _ts(dates, d, c + 25 + int(rnd() * 6)) if rnd() < 0.75 else ""
             rows.append(f"{pid},{team.canteen_place},{_ts(dates, d, c)},{c_end},qr_self\n")
             if rnd() < 0.15:
                 r = s + 390 + int(rnd() * 30)
