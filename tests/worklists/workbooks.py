@@ -45,3 +45,11 @@ def workbook(rows: Sequence[Sequence[object]], header: Sequence[str] = HEADER, *
 def csv_bytes(rows: Sequence[Sequence[object]], header: Sequence[str] = HEADER, sep: str = ";") -> bytes:
     lines = [sep.join(header)] + [sep.join("" if v is None else str(v) for v in r) for r in rows]
     return ("\n".join(lines) + "\n").encode("utf-8-sig")
+
+
+def login(client, user) -> None:
+    """Log in as `user`, with the second factor given (authorities must give one)."""
+    client.force_login(user)
+    session = client.session
+    session["_tv_2fa"] = "test"  # accounts.twofactor.SESSION_KEY
+    session.save()

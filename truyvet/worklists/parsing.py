@@ -64,6 +64,7 @@ FIELD_LABELS = {
     "test_date": gettext_lazy("Test date"),
     "test_result": gettext_lazy("Test result"),
     "test_type": gettext_lazy("Test type"),
+    "unit": gettext_lazy("Workshop / team"),
 }
 
 # The Vietnamese headers of the blank template and of the export, in order.
