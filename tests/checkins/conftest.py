@@ -7,12 +7,17 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    from truyvet.checkins import api, scans, tokens
+    from django.core.cache import cache
 
+    from truyvet.checkins import api, jobs, scans, tokens
+
+    cache.clear()
+    jobs.RUN_INLINE = True
     tokens.clear_caches()
     scans.clear_caches()
     api._places.clear()
     yield
+    jobs.RUN_INLINE = False
     tokens.clear_caches()
     scans.clear_caches()
     api._places.clear()

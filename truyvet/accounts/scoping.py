@@ -320,3 +320,48 @@ def trace_contact_access(user: User, in_scope: bool) -> PersonAccess:
     if in_scope:
         return person_access(user)
     return PersonAccess(unmasked=False, sections=frozenset(), audited=True)
+
+
+# --- check-ins (truyvet.checkins) ------------------------------------------------------
+#
+# | who                                      | may                                        |
+# | ---------------------------------------- | ------------------------------------------ |
+# | gate_operator, enterprise_admin,         | record guard scans (kiosk) at the places   |
+# | enterprise_health                        | of `user.enterprise`                       |
+# | province_admin                           | record guard scans anywhere                |
+# | enterprise_admin, enterprise_health,     | print badges and posters, import attendance|
+# | province_admin                           | logs, see bus trips of their enterprises   |
+# | enterprise_admin, province_admin         | create and revoke scan-device API tokens   |
+#
+# A place outside these answers 404 (like every other object outside a scope).
+# Self check-in (/c/<token>/) needs no login: the worker proves who they are
+# once (ID number and birth date, or their badge) and the phone keeps a signed
+# cookie naming their badge.
+
+CHECKIN_ADMIN_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_HEALTH})
+SCAN_ROLES = CHECKIN_ADMIN_ROLES | {Role.GATE_OPERATOR}
+
+
+def scan_places(user: User) -> QuerySet[Place]:
+    """Places where `user` may record scans at a gate kiosk."""
+    role = role_of(user)
+    if role == Role.PROVINCE_ADMIN:
+        return Place.objects.all()
+    if role in SCAN_ROLES and user.enterprise_id:
+        return Place.objects.filter(enterprise_id=user.enterprise_id)
+    return Place.objects.none()
+
+
+def checkin_admin_enterprises(user: User) -> QuerySet[Enterprise]:
+    """Enterprises whose badges, posters, attendance logs and bus trips `user` manages."""
+    role = role_of(user)
+    if role in CHECKIN_ADMIN_ROLES:
+        return visible_enterprises(user)
+    return Enterprise.objects.none()
+
+
+def device_admin_enterprises(user: User) -> QuerySet[Enterprise]:
+    """Enterprises whose scan-device tokens `user` may create and revoke."""
+    if role_of(user) in (Role.PROVINCE_ADMIN, Role.ENTERPRISE_ADMIN):
+        return visible_enterprises(user)
+    return Enterprise.objects.none()

@@ -53,7 +53,7 @@ def _sex(text: str) -> str:
 
 
 def looks_like_id_card(text: str) -> bool:
-    return text.count("|") >= 4
+    return "|" in text
 
 
 def parse_id_card(text: str) -> IdCard:

@@ -34,9 +34,17 @@ def nav_items(user) -> list[NavItem]:
     if role != Role.GATE_OPERATOR:
         items.append(NavItem(reverse("registry:people"), _("People"), "people"))
     items.append(NavItem(reverse("places:list"), _("Places"), "places"))
+    # Check-ins (truyvet.checkins): kiosk, badges, posters, devices, trips, rooms.
+    items.append(NavItem(reverse("checkins:hub"), _("Check-ins"), "checkins"))
     if can_trace(user):
         items.append(NavItem(reverse("cases:list"), _("Traces"), "traces"))
+    if role in (Role.PROVINCE_ADMIN, Role.ZONE_BOARD, Role.INDUSTRY_TRADE):
+        items.append(NavItem(reverse("accounts:applications"), _("Registrations"),
+                             "applications"))
+    if role == Role.ENTERPRISE_ADMIN and user.enterprise_id:
+        items.append(NavItem(reverse("accounts:staff"), _("Staff accounts"), "staff"))
     if role == Role.PROVINCE_ADMIN:
+        items.append(NavItem(reverse("accounts:audit"), _("Audit log"), "audit"))
         items.append(NavItem(reverse("admin:index"), _("Administration"), "admin"))
     return items
 

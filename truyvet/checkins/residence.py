@@ -1,0 +1,37 @@
+"""Residence declared by scanning a boarding-house room's code. Plain functions."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+
+from truyvet.places.kinds import GroupKind
+from truyvet.places.models import Membership, Place
+from truyvet.registry.models import Person
+
+
+def declare_residence(person: Person, room: Place, day: date) -> bool:
+    """`person` lives in `room` from `day` on. The previous room membership ends
+    the day before (one that began on `day` itself is replaced). A re-scan of
+    the current room changes nothing. Returns whether anything changed."""
+    with transaction.atomic():
+        active = list(
+            Membership.objects.select_for_update()
+            .filter(person=person, group_kind=GroupKind.ROOM, valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        )
+        if any(m.group_code == room.code for m in active):
+            return False
+        for m in active:
+            if m.valid_from < day:
+                m.valid_to = day - timedelta(days=1)
+                m.save(update_fields=["valid_to"])
+            else:
+                m.delete()
+        Membership.objects.update_or_create(
+            person=person, group_kind=GroupKind.ROOM, group_code=room.code, valid_from=day,
+            defaults={"valid_to": None, "place": room},
+        )
+    return True
