@@ -273,10 +273,10 @@ class _Province:
     def _rooms_and_venues(self, pw) -> None:
         """Boarding houses near the zones: about 55% of workers rent a room (2-6 each)."""
         # Boarding houses fill with people who work near each other: order the
-        # renters by position in the org tree, jittered over ~2,000 workers.
+        # renters by position in the org tree, jittered over ~1,000 workers.
         rnd = self.rng.random
         renters = [i for i in range(len(self.workers)) if rnd() < 0.55]
-        renters.sort(key=lambda i: i + rnd() * 2000)
+        renters.sort(key=lambda i: i + rnd() * 1000)
         districts = dict(vocab.DISTRICTS)
         i, bh, rooms = 0, 0, []
         while i < len(renters):
@@ -304,7 +304,7 @@ class _Province:
                 "district": district, "owner_name": owner, "owner_phone": self.phone(),
                 "rooms": bh_rooms})
         self.rooms = rooms
-        for v in range(max(4, self.n // 2000)):
+        for v in range(max(4, self.n // 400)):  # markets, clinics, shops: ~400 people each
             kind_name = self.pick(["Chợ", "Phòng khám", "Siêu thị", "Chợ"])
             code = f"VENUE-{v + 1:04d}"
             pw.writerow([code, "venue", f"{kind_name} {self.pick(vocab.COMMUNES)}", "",
@@ -353,7 +353,7 @@ class _Province:
             wk.team_day = 1 + int(self.rng.random() * (self.days - 1))
         if ent.buses and self.rng.random() < 0.3:
             # a route serves the neighbourhood where a few teams live; some ride elsewhere
-            if self.rng.random() < 0.85:
+            if self.rng.random() < 0.95:
                 rank = wk.team - ent.teams[0]  # an enterprise's teams are consecutive
                 wk.bus = ent.buses[rank * len(ent.buses) // len(ent.teams)]
             else:
