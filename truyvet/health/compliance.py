@@ -8,6 +8,7 @@ are plain Python over its result (a few thousand rows at most).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -84,6 +85,7 @@ class ComplianceRow:
         return self.report in (LATE, MISSING) or self.list_stale
 
 
+@functools.cache
 def _badge_table() -> str | None:
     """The active-badge table of `checkins.Badge` when that model exists and is migrated."""
     try:
@@ -100,7 +102,7 @@ def _sql(scope_sql: str, badge_table: str | None) -> str:
   FROM {connection.ops.quote_name(badge_table)} b JOIN people p ON p.id = b.person_id
   WHERE b.revoked_at IS NULL GROUP BY 1)""" if badge_table else "")
     badge_col = "coalesce(badge.n, 0)" if badge_table else "NULL"
-    badge_join = "LEFT JOIN badge ON badge.eid = s.id" if badge_table else ""
+    badge_join = "LEFT JOIN badge ON badge.eid = e.id" if badge_table else ""
     return f"""
 WITH scope AS ({scope_sql}),
 people AS (

@@ -34,6 +34,7 @@ def nav_items(user) -> list[NavItem]:
     if role != Role.GATE_OPERATOR:
         items.append(NavItem(reverse("registry:people"), _("People"), "people"))
     items.append(NavItem(reverse("places:list"), _("Places"), "places"))
+    items += _keeping_current_items(user, role)
     # Check-ins (truyvet.checkins): kiosk, badges, posters, devices, trips, rooms.
     items.append(NavItem(reverse("checkins:hub"), _("Check-ins"), "checkins"))
     if can_trace(user):
@@ -46,6 +47,20 @@ def nav_items(user) -> list[NavItem]:
     if role == Role.PROVINCE_ADMIN:
         items.append(NavItem(reverse("accounts:audit"), _("Audit log"), "audit"))
         items.append(NavItem(reverse("admin:index"), _("Administration"), "admin"))
+    return items
+
+
+def _keeping_current_items(user, role: str) -> list[NavItem]:
+    """Compliance for authorities; worker list and tests for the enterprise's staff."""
+    from truyvet.accounts.scoping import COMPLIANCE_AUTHORITIES, DATA_KEEPERS
+
+    items = []
+    if role in DATA_KEEPERS and user.enterprise_id:
+        items.append(NavItem(reverse("worklists:worklist", args=[user.enterprise_id]),
+                             _("Worker list"), "worklist"))
+        items.append(NavItem(reverse("health:tests", args=[user.enterprise_id]), _("Tests"), "tests"))
+    if role in COMPLIANCE_AUTHORITIES:
+        items.append(NavItem(reverse("health:compliance"), _("Compliance"), "compliance"))
     return items
 
 
