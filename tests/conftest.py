@@ -29,6 +29,29 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _force_login_gives_both_factors(monkeypatch):
+    """`client.force_login(user)` stands for a complete login, password and
+    second factor: the session is marked verified the way the two-factor page
+    marks it (accounts.twofactor.mark_verified, how="test"). Authorities must
+    otherwise give a code first (Policy.require_2fa_for_authorities is on).
+    `client.login(username=..., password=...)` stays a password-only login, as in
+    production; tests/security tests the second factor through that path."""
+    from django.test import Client
+
+    from truyvet.accounts.twofactor import mark_verified
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        mark_verified(session, "test")
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @dataclass
 class World:
     """A tiny province: two districts, two zones, three enterprises, two

@@ -45,6 +45,9 @@ class User(AbstractUser):
         "registry.Person", null=True, blank=True, on_delete=models.SET_NULL,
         verbose_name=_("person"),
     )
+    # Bumped by "log out everywhere" (and by disabling): every session made
+    # under an older version is ended by web.middleware.SessionSecurityMiddleware.
+    session_version = models.PositiveIntegerField(_("session version"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -56,13 +59,16 @@ class AuditEntry(models.Model):
     Written only through `accounts.audit`; never edited or deleted by the app."""
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, verbose_name=_("who"))
+    # The log outlives its subjects: deleting a user or a person leaves their id
+    # here (no constraint, nothing cascades), and a trigger refuses UPDATE/DELETE.
+    user = models.ForeignKey(User, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                             verbose_name=_("who"))
     username = models.CharField(_("username"), max_length=150)
     role = models.CharField(_("role"), max_length=32)
     action = models.CharField(_("action"), max_length=64)
     what = models.CharField(_("what"), max_length=500, help_text=_("page, export or API call"))
     person = models.ForeignKey(
-        "registry.Person", null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False,
+        "registry.Person", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
         verbose_name=_("person"),
     )
     count = models.PositiveIntegerField(_("people"), default=1)
@@ -105,3 +111,111 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+# --- two-factor authentication (accounts.twofactor) -----------------------------------
+
+
+class TOTPDevice(models.Model):
+    """A user's authenticator app (RFC 6238). Confirmed once a code from it was
+    entered; `last_counter` refuses a code that was already used."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device",
+                                verbose_name=_("user"))
+    secret = models.CharField(_("secret"), max_length=64, editable=False)
+    confirmed = models.BooleanField(_("confirmed"), default=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_counter = models.BigIntegerField(default=-1, editable=False)
+
+    class Meta:
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for when the phone is lost. Only its keyed hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+
+# --- lockout (accounts.lockout) ----------------------------------------------------------
+
+
+class FailedLogin(models.Model):
+    """One failed password or code, by username and address (kept a day)."""
+
+    at = models.DateTimeField(auto_now_add=True)
+    username = models.CharField(max_length=150)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "at"]), models.Index(fields=["ip", "at"])]
+
+
+class Lockout(models.Model):
+    """`key` ("user:<name>" or "ip:<address>") may not log in before `until`."""
+
+    key = models.CharField(max_length=200, unique=True)
+    until = models.DateTimeField()
+
+
+# --- daily jobs (accounts.scheduler) --------------------------------------------------
+
+
+class ScheduledJob(models.Model):
+    """When a daily job last ran; a worker claims a due job by updating its row."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    last_run = models.DateTimeField(null=True, blank=True)
+
+
+# --- onboarding (accounts.onboarding) -------------------------------------------------
+
+
+class EnterpriseApplication(models.Model):
+    """An enterprise's self-registration, waiting for the zone board (enterprises
+    in a zone) or the department of industry and trade (the others)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    name = models.CharField(_("enterprise name"), max_length=300)
+    tax_code = models.CharField(_("tax code"), max_length=20)
+    zone = models.ForeignKey("registry.Zone", null=True, blank=True, on_delete=models.PROTECT,
+                             verbose_name=_("industrial zone"))
+    district = models.ForeignKey("registry.AdminUnit", on_delete=models.PROTECT,
+                                 verbose_name=_("district"))
+    address = models.CharField(_("address"), max_length=500)
+    legal_rep_name = models.CharField(_("legal representative"), max_length=200)
+    legal_rep_phone = models.CharField(_("legal representative's phone"), max_length=20)
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    email = models.EmailField(_("email"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.PENDING)
+    submitted = models.DateTimeField(_("submitted"), auto_now_add=True)
+    reviewed = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("reviewed by"))
+    reason = models.TextField(_("reason"), blank=True)
+    enterprise = models.ForeignKey("registry.Enterprise", null=True, blank=True,
+                                   on_delete=models.SET_NULL, verbose_name=_("enterprise"))
+
+    class Meta:
+        verbose_name = _("enterprise application")
+        verbose_name_plural = _("enterprise applications")
+        ordering = ["-submitted"]
+        constraints = [
+            models.UniqueConstraint(fields=["tax_code"], condition=models.Q(status="pending"),
+                                    name="one_pending_application_per_tax_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.tax_code})"

@@ -21,6 +21,21 @@ class Policy(models.Model):
         _("worker list freshness (days)"), default=3,
         help_text=_("An enterprise's worker list older than this is overdue."),
     )
+    # Security (accounts.twofactor, accounts.lockout).
+    require_2fa_for_authorities = models.BooleanField(
+        _("authorities must use two-factor login"), default=True,
+        help_text=_("Province, health, zone, industry-and-trade and district accounts must "
+                    "enter a code from an authenticator app after their password."),
+    )
+    lockout_failures = models.PositiveIntegerField(
+        _("failed logins before an account is locked"), default=5)
+    lockout_ip_failures = models.PositiveIntegerField(
+        _("failed logins before an address is locked"), default=20,
+        help_text=_("Higher than per account: a factory's workers share one address."),
+    )
+    lockout_window_minutes = models.PositiveIntegerField(
+        _("counting failures over (minutes)"), default=15)
+    lockout_minutes = models.PositiveIntegerField(_("lockout length (minutes)"), default=15)
 
     class Meta:
         verbose_name = _("policy")

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from truyvet.accounts import audit
 from truyvet.accounts.admin import ProvinceAdminMixin
 from truyvet.registry.models import AdminUnit, Employment, Enterprise, OrgUnit, Person, Zone
 
@@ -54,3 +55,17 @@ class PersonAdmin(ProvinceAdminMixin, admin.ModelAdmin):
     readonly_fields = ["uuid", "created_at", "updated_at"]
     inlines = [EmploymentInline]
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        fields = ", ".join(form.changed_data) if change else "created"
+        audit.record_change(request.user, obj.pk, f"admin: {fields}", request=request)
+
+    def delete_model(self, request, obj) -> None:
+        audit.record_change(request.user, obj.pk, "admin: deleted", request=request)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for pk in queryset.values_list("pk", flat=True):
+            audit.record_change(request.user, pk, "admin: deleted", request=request)
+        super().delete_queryset(request, queryset)

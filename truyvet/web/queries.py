@@ -108,6 +108,11 @@ class TreeNode:
         """Indentation for a flat list (a select box)."""
         return "\u00a0\u00a0" * self.depth + ("· " if self.depth else "")
 
+    @property
+    def depth_class(self) -> str:
+        """The CSS class that indents the row (app.css: depth-0 .. depth-9)."""
+        return f"depth-{min(self.depth, 9)}"
+
 
 def org_tree(enterprise: Enterprise) -> list[TreeNode]:
     """The enterprise's org units in tree order (each node knows its depth) with

@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("", include("truyvet.accounts.urls")),
     path("", include("truyvet.registry.urls")),
     path("places/", include("truyvet.places.urls")),
 ]

@@ -7,11 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from truyvet.web.forms import LockoutAuthenticationForm
 from truyvet.web.queries import home_summary
 
 
 class LoginView(auth_views.LoginView):
+    """Password login; authorities then give their second factor (the
+    middleware sends them to accounts:2fa)."""
+
     template_name = "web/login.html"
+    authentication_form = LockoutAuthenticationForm
     redirect_authenticated_user = True
 
 
