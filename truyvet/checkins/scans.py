@@ -22,7 +22,8 @@ Rules (see also `spec/tracing.md`):
   malformed ID-card QR, person under quarantine, unknown place) are logged
   with their reason and write no presence.
 
-Cost: one query to resolve badges / ID numbers to people, one statement that
+Cost: one query to resolve badges / ID numbers to people (skipped when they
+are in this process's short cache, see `_resolve`), one statement that
 writes the log and the "in" presences (INSERT ... SELECT FROM unnest(...)
 ON CONFLICT), and one more only when there are "out" scans. The same
 statements serve 1 or 10,000 scans.
@@ -32,6 +33,8 @@ from __future__ import annotations
 
 import logging
 import re
+import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -151,6 +154,7 @@ def ensure_partitions(times: list[datetime]) -> None:
 
 def clear_caches() -> None:
     _weeks_ready.clear()
+    _people.clear()
 
 
 # --- identification -----------------------------------------------------------------------
@@ -208,14 +212,40 @@ SELECT 'n', p.national_id, p.id, false, p.full_name, p.enterprise_id
 """
 
 
+# (kind, key) -> (monotonic time, (person_id, revoked, name, enterprise_id)); only hits.
+_people: dict[tuple[str, str], tuple[float, tuple]] = {}
+RESOLVE_CACHE_SECONDS = 15.0
+
+
+def forget_badge(serial: str) -> None:
+    """Drop a badge from this process's cache (revocation elsewhere waits for the TTL)."""
+    _people.pop(("b", serial), None)
+
+
 def _resolve(rows: list[_Row]) -> None:
-    serials = list({r.serial for r in rows if r.serial})
-    nids = list({r.national_id for r in rows if r.national_id})
-    if not serials and not nids:
-        return
-    with connection.cursor() as cur:
-        cur.execute(RESOLVE_SQL, [serials, nids])
-        found = {(k, v): (pid, revoked, name, ent) for k, v, pid, revoked, name, ent in cur.fetchall()}
+    """Badge serials and ID numbers to people. Hits are cached per process for
+    RESOLVE_CACHE_SECONDS, so a badge revoked in another process is refused
+    within that time (at once in the revoking process)."""
+    now = time.monotonic()
+    found: dict[tuple[str, str], tuple] = {}
+    want_b, want_n = set(), set()
+    for r in rows:
+        key = ("b", r.serial) if r.serial else ("n", r.national_id) if r.national_id else None
+        if key is None:
+            continue
+        hit = _people.get(key)
+        if hit and now - hit[0] < RESOLVE_CACHE_SECONDS:
+            found[key] = hit[1]
+        else:
+            (want_b if key[0] == "b" else want_n).add(key[1])
+    if want_b or want_n:
+        with connection.cursor() as cur:
+            cur.execute(RESOLVE_SQL, [list(want_b), list(want_n)])
+            if len(_people) > 200_000:
+                _people.clear()
+            for k, v, pid, revoked, name, ent in cur.fetchall():
+                found[(k, v)] = (pid, revoked, name, ent)
+                _people[(k, v)] = (now, found[(k, v)])
     for r in rows:
         if r.serial:
             hit = found.get(("b", r.serial))
@@ -345,7 +375,9 @@ def record_scans(scans: list[ScanIn], ctx: ScanContext) -> list[ScanOut]:
         "reason": [r.reason or (DEVICE_CLOCK if r.clock else "") for r in rows],
         "origin": ctx.origin, "enterprise_id": ctx.enterprise_id, "source": ctx.source, "now": now,
     }
-    with transaction.atomic(), connection.cursor() as cur:
+    # One statement is atomic by itself; two (with "out" scans) share a transaction.
+    has_out = any(r.scan.direction == Direction.OUT for r in accepted)
+    with transaction.atomic() if has_out else nullcontext(), connection.cursor() as cur:
         cur.execute(WRITE_SQL, params)
         written = dict(cur.fetchall())
         outs = [r for r in accepted if r.scan.direction == Direction.OUT

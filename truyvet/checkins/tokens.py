@@ -128,10 +128,14 @@ def looks_like_token(text: str) -> bool:
 
 def issue_badge(person: Person, key: SigningKey | None = None) -> Badge:
     """A new active badge for `person`, revoking any active one (reissue)."""
+    from truyvet.checkins.scans import forget_badge
+
     key = key or current_key()
     with transaction.atomic():
-        Badge.objects.filter(person=person, revoked_at__isnull=True).update(
-            revoked_at=timezone.now(), revoke_reason="reissued")
+        old = Badge.objects.filter(person=person, revoked_at__isnull=True)
+        for serial in old.values_list("serial", flat=True):
+            forget_badge(serial)
+        old.update(revoked_at=timezone.now(), revoke_reason="reissued")
         return Badge.objects.create(serial=b32(secrets.token_bytes(10)), kid=key.kid,
                                     person=person, enterprise_id=person.enterprise_id)
 
@@ -161,6 +165,9 @@ def ensure_badges(people_ids: list[int]) -> dict[int, Badge]:
 
 
 def revoke_badge(badge: Badge, reason: str = "lost") -> None:
+    from truyvet.checkins.scans import forget_badge
+
+    forget_badge(badge.serial)
     if badge.revoked_at is None:
         badge.revoked_at = timezone.now()
         badge.revoke_reason = reason[:100]
