@@ -46,6 +46,14 @@ class ImportReport:
     unknown_doors: Counter = field(default_factory=Counter)
     bad_rows: list[int] = field(default_factory=list)
 
+    @property
+    def unmatched_list(self) -> list[tuple[str, int]]:
+        return self.unmatched_codes.most_common(500)
+
+    @property
+    def unknown_door_list(self) -> list[tuple[str, int]]:
+        return self.unknown_doors.most_common(100)
+
 
 def parse_time(text: str) -> datetime | None:
     text = text.strip()

@@ -51,26 +51,28 @@ def fonts() -> tuple[str, str]:
 
 def draw_qr(c: Canvas, text: str, x: float, y: float, size: float, error: str = "m") -> None:
     """A QR code of `text` with its lower-left corner at (x, y), `size` wide,
-    including a 2-module quiet zone."""
-    matrix = segno.make(text, error=error, micro=False).matrix
+    including a 2-module quiet zone. A fixed mask skips segno's (slow) mask
+    scoring; the operators are written in module units (integers), one
+    rectangle per run of dark modules."""
+    matrix = segno.make(text, error=error, micro=False, mask=2, boost_error=False).matrix
     n = len(matrix) + 4
     m = size / n
-    path = c.beginPath()
-    top = y + size - 2 * m
+    ops = []
     for r, row in enumerate(matrix):
-        yy = top - (r + 1) * m
         col, width = 0, len(row)
         while col < width:
             if row[col]:
                 start = col
                 while col < width and row[col]:
                     col += 1
-                path.rect(x + (start + 2) * m, yy, (col - start) * m, m)
+                ops.append(f"{start} {r} {col - start} 1 re")
             else:
                 col += 1
     c.saveState()
     c.setFillColorRGB(0, 0, 0)
-    c.drawPath(path, fill=1, stroke=0)
+    # Module (col, row) -> page: x + (2 + col) * m, top - row * m (rows go down).
+    c.transform(m, 0, 0, -m, x + 2 * m, y + size - 2 * m)
+    c._code.append("\n".join(ops) + "\nf")  # raw path operators: fill
     c.restoreState()
 
 
