@@ -14,6 +14,16 @@ sources and targets together and sweeps:
   one), valid if it starts by `t.end - min_overlap`, because every source
   kept is itself at least `min_overlap` long.
 
+Every place or group is one integer sweep key `gid` (the place id; minus a
+dense number for each group), so sorts, windows and joins compare integers
+and timestamps only. Sources are numbered in (a, pid, b) order; a source is
+a *record* when its end exceeds every end before it. The running maximum of
+ends over the sources at or before `t.start` is then the end of the last
+record among them, found by the running count of records; the first later
+source is found by the running count of sources. Both are hash joins on one
+bigint key (gid * 2^32 + number), so no plan can pair every source with
+every target.
+
 Sources are the frontier's intervals already clipped to their windows, so
 `O = [max(a, t.start), min(b, t.end))` is exactly the spec's overlap.
 Group memberships are handled as places with a zero minimum overlap.
@@ -33,10 +43,10 @@ f AS (
     SELECT * FROM unnest(%(f_pid)s::int[], %(f_ws)s::timestamptz[], %(f_we)s::timestamptz[])
         AS f(pid, ws, we)
 ),
-known AS MATERIALIZED (SELECT DISTINCT unnest(%(known)s::int[]) AS pid),
 fraw AS MATERIALIZED (
-    -- LATERAL ... OFFSET 0 keeps this a per-person probe of the primary key,
-    -- never a hash join over the whole presence table.
+    -- Every LATERAL ... OFFSET 0 below is a per-row index probe, never a
+    -- hash join over a whole table (the statement runs with nested loops
+    -- disabled, so every other join is a hash join).
     SELECT f.pid, f.ws, f.we, pr.place_id, pr.start, pr."end"
     FROM f CROSS JOIN LATERAL (
         SELECT place_id, start, "end" FROM places_presence
@@ -47,49 +57,50 @@ prules AS MATERIALIZED (
     SELECT pl.id AS place_id, pl.code,
            make_interval(mins => COALESCE(pl.dwell_minutes, kr.dwell)) AS dwell,
            make_interval(mins => COALESCE(pl.min_overlap_minutes, kr.minov)) AS minov
-    FROM places_place pl JOIN kr ON kr.kind = pl.kind AND kr.makes
-    WHERE pl.id IN (SELECT DISTINCT place_id FROM fraw)
-),
-fpres AS (
-    SELECT fr.pid, fr.place_id, r.code, fr.ws, fr.we, fr.start, fr."end", r.dwell, r.minov
-    FROM fraw fr JOIN prules r ON r.place_id = fr.place_id
+    FROM (SELECT DISTINCT place_id FROM fraw) fp
+    CROSS JOIN LATERAL (
+        SELECT id, code, kind, dwell_minutes, min_overlap_minutes FROM places_place
+        WHERE id = fp.place_id OFFSET 0
+    ) pl
+    JOIN kr ON kr.kind = pl.kind AND kr.makes
 ),
 src_place AS MATERIALIZED (
-    SELECT pid, place_id, code, dwell, minov, a, b FROM (
-        SELECT pid, place_id, code, dwell, minov, GREATEST(start, ws) AS a,
-               LEAST(COALESCE("end", start + dwell), we) AS b
-        FROM fpres
+    SELECT pid, gid, minov, a, b FROM (
+        SELECT fr.pid, fr.place_id AS gid, r.minov, GREATEST(fr.start, fr.ws) AS a,
+               LEAST(COALESCE(fr."end", fr.start + r.dwell), fr.we) AS b
+        FROM fraw fr JOIN prules r ON r.place_id = fr.place_id
     ) s
     WHERE b > a AND b - a >= minov
 ),
 pbound AS MATERIALIZED (
-    SELECT s.place_id, s.code, s.dwell, s.minov,
-           GREATEST(s.dwell, COALESCE(ps.max_span, interval '0')) AS g
-    FROM (SELECT DISTINCT place_id, code, dwell, minov FROM src_place) s
-    LEFT JOIN tracing_placespan ps ON ps.place_id = s.place_id
+    SELECT r.place_id, r.dwell, r.minov,
+           GREATEST(r.dwell, COALESCE(ps.max_span, interval '0')) AS g
+    FROM prules r LEFT JOIN tracing_placespan ps ON ps.place_id = r.place_id
 ),
-sp_flag AS (
-    SELECT place_id, lo, hi,
-           CASE WHEN lo <= max(hi) OVER (PARTITION BY place_id ORDER BY lo, hi
-                                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-                THEN 0 ELSE 1 END AS brk
-    FROM (SELECT s.place_id, s.a - pb.g AS lo, s.b AS hi
-          FROM src_place s JOIN pbound pb ON pb.place_id = s.place_id) x
-),
-islands AS (
-    SELECT place_id, min(lo) AS lo, max(hi) AS hi FROM (
-        SELECT place_id, lo, hi,
-               sum(brk) OVER (PARTITION BY place_id ORDER BY lo, hi ROWS UNBOUNDED PRECEDING) AS isl
-        FROM sp_flag
-    ) y GROUP BY place_id, isl
+islands AS MATERIALIZED (
+    SELECT gid, min(dwell) AS dwell, min(minov) AS minov, min(lo) AS lo, max(hi) AS hi FROM (
+        SELECT gid, dwell, minov, lo, hi,
+               sum(brk) OVER (PARTITION BY gid ORDER BY lo, hi ROWS UNBOUNDED PRECEDING) AS isl
+        FROM (
+            SELECT gid, dwell, minov, lo, hi,
+                   CASE WHEN lo <= max(hi) OVER (PARTITION BY gid ORDER BY lo, hi
+                                                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                        THEN 0 ELSE 1 END AS brk
+            FROM (SELECT s.gid, pb.dwell, pb.minov, s.a - pb.g AS lo, s.b AS hi
+                  FROM src_place s JOIN pbound pb ON pb.place_id = s.gid) x
+        ) y
+    ) z GROUP BY gid, isl
 ),
 tgt_place AS (
-    SELECT t.person_id AS q, pb.code, pb.minov, t.start AS ts,
-           COALESCE(t."end", t.start + pb.dwell) AS te
-    FROM islands i
-    JOIN pbound pb ON pb.place_id = i.place_id
-    JOIN places_presence t ON t.place_id = i.place_id AND t.start >= i.lo AND t.start < i.hi
-    WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.pid = t.person_id)
+    SELECT i.gid, i.minov, t.q, t.ts, t.te
+    FROM islands i CROSS JOIN LATERAL (
+        SELECT person_id AS q, start AS ts, COALESCE("end", start + i.dwell) AS te
+        FROM places_presence
+        WHERE place_id = i.gid AND start >= i.lo AND start < i.hi
+          AND person_id <> ALL (%(known)s::int[])  -- a constant array: hashed
+        OFFSET 0
+    ) t
+    WHERE t.te > t.ts AND t.te - t.ts >= i.minov
 ),
 src_group AS MATERIALIZED (
     SELECT pid, ctx, code, a, b FROM (
@@ -102,68 +113,90 @@ src_group AS MATERIALIZED (
         ) m
     ) s WHERE b > a
 ),
-grp AS (SELECT ctx, code, min(a) AS lo, max(b) AS hi FROM src_group GROUP BY ctx, code),
+grp AS MATERIALIZED (
+    SELECT ctx, code, -row_number() OVER (ORDER BY ctx, code) AS gid,
+           min(a) AS lo, max(b) AS hi
+    FROM src_group GROUP BY ctx, code
+),
 tgt_group AS (
-    SELECT q, ctx, code, ts, te FROM (
-        SELECT n.person_id AS q, g.ctx, g.code, g.lo, g.hi,
-               n.valid_from::timestamp AT TIME ZONE %(tz)s AS ts,
-               COALESCE((n.valid_to + 1)::timestamp AT TIME ZONE %(tz)s, 'infinity') AS te
-        FROM grp g
-        JOIN places_membership n ON n.group_kind = g.ctx AND n.group_code = g.code
-        WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.pid = n.person_id)
-    ) x WHERE ts < hi AND te > lo
+    SELECT g.gid, interval '0' AS minov, n.q, n.ts, n.te
+    FROM grp g CROSS JOIN LATERAL (
+        SELECT person_id AS q, valid_from::timestamp AT TIME ZONE %(tz)s AS ts,
+               COALESCE((valid_to + 1)::timestamp AT TIME ZONE %(tz)s, 'infinity') AS te
+        FROM places_membership
+        WHERE group_kind = g.ctx AND group_code = g.code
+          AND person_id <> ALL (%(known)s::int[])
+        OFFSET 0
+    ) n
+    WHERE n.ts < g.hi AND n.te > g.lo
 ),
 src AS MATERIALIZED (
-    SELECT ctx, code, minov, a, b, pid,
-           ctx || ':' || code || ':'
-               || row_number() OVER (PARTITION BY ctx, code ORDER BY a, pid, b) AS slot
+    SELECT gid, minov, a, b, pid, rec,
+           gid::bigint * 4294967296 + rk AS k_rk,
+           CASE WHEN rec THEN gid::bigint * 4294967296
+                + count(*) FILTER (WHERE rec) OVER (PARTITION BY gid ORDER BY a, pid, b
+                                                    ROWS UNBOUNDED PRECEDING) END AS k_rec
     FROM (
-        SELECT 'place'::text AS ctx, code, minov, a, b, pid FROM src_place
-        UNION ALL
-        SELECT ctx, code, interval '0', a, b, pid FROM src_group
-    ) u
+        SELECT gid, minov, a, b, pid,
+               row_number() OVER w AS rk,
+               b > COALESCE(max(b) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+                            '-infinity') AS rec
+        FROM (
+            SELECT gid, minov, a, b, pid FROM src_place
+            UNION ALL
+            SELECT g.gid, interval '0', s.a, s.b, s.pid
+            FROM src_group s JOIN grp g ON g.ctx = s.ctx AND g.code = s.code
+        ) u
+        WINDOW w AS (PARTITION BY gid ORDER BY a, pid, b)
+    ) r
 ),
 ev AS (
-    SELECT ctx, code, minov, 0 AS side, a AS t0, b, pid, NULL::timestamptz AS te, NULL::int AS q
-    FROM src
+    SELECT gid, minov, 0 AS side, a AS t0, rec, NULL::timestamptz AS te, NULL::int AS q FROM src
     UNION ALL
-    SELECT 'place', code, minov, 1, ts, NULL, NULL, te, q FROM tgt_place
-    WHERE te > ts AND te - ts >= minov
+    SELECT gid, minov, 1, ts, NULL, te, q FROM tgt_place
     UNION ALL
-    SELECT ctx, code, interval '0', 1, ts, NULL, NULL, te, q FROM tgt_group
+    SELECT gid, minov, 1, ts, NULL, te, q FROM tgt_group
 ),
-sw AS (
+cand AS (
     -- Sources sort before targets at the same instant, so both running
-    -- aggregates cover exactly the sources with a <= t.start.
-    SELECT ctx, code, minov, side, t0 AS ts, te, q,
-           max(CASE WHEN side = 0 THEN ARRAY[(extract(epoch FROM b) * 1000000)::bigint, -pid] END)
-               OVER w AS cover,
-           count(b) OVER w AS before
-    FROM ev
-    WINDOW w AS (PARTITION BY ctx, code ORDER BY t0, side ROWS UNBOUNDED PRECEDING)
-),
-cand AS MATERIALIZED (
-    SELECT q, ctx, code, minov, ts, te, ctx || ':' || code || ':' || (before + 1) AS next_slot,
-           timestamptz 'epoch' + cover[1] * interval '1 microsecond' AS cover_b,
-           -cover[2] AS cover_p
-    FROM sw WHERE side = 1
+    -- counts cover exactly the sources with a <= t.start.
+    SELECT gid, minov, ts, te, q, before, recs FROM (
+        SELECT gid, minov, side, t0 AS ts, te, q,
+               count(*) FILTER (WHERE side = 0) OVER w AS before,
+               count(*) FILTER (WHERE rec) OVER w AS recs
+        FROM ev
+        WINDOW w AS (PARTITION BY gid ORDER BY t0, side ROWS UNBOUNDED PRECEDING)
+    ) sw
+    WHERE side = 1
 ),
 hits AS (
-    SELECT q, ts AS c, cover_p AS up, ctx, code, LEAST(cover_b, te) AS oe
-    FROM cand WHERE cover_b > ts AND cover_b >= ts + minov
-    UNION ALL
-    -- The first source starting after t.start (rank before + 1), joined on
-    -- one key so that no plan can pair every source with every target.
-    SELECT c.q, s.a, s.pid, c.ctx, c.code, LEAST(s.b, c.te)
-    FROM cand c JOIN src s ON s.slot = c.next_slot
-    WHERE s.a < c.te AND s.a <= c.te - c.minov
+    -- r: the last record at or before t.start (it ends latest: contact at
+    -- t.start if it covers min_overlap); else s: the first source after it.
+    SELECT q, gid,
+           CASE WHEN covered THEN ts WHEN s_a < te AND s_a <= te - minov THEN s_a END AS c,
+           CASE WHEN covered THEN r_pid ELSE s_pid END AS up,
+           LEAST(CASE WHEN covered THEN r_b ELSE s_b END, te) AS oe
+    FROM (
+        SELECT c.q, c.gid, c.ts, c.te, c.minov,
+               COALESCE(r.b > c.ts AND r.b >= c.ts + c.minov, false) AS covered,
+               r.pid AS r_pid, r.b AS r_b, s.pid AS s_pid, s.a AS s_a, s.b AS s_b
+        FROM cand c
+        LEFT JOIN src r ON r.k_rec = c.gid::bigint * 4294967296 + c.recs
+        LEFT JOIN src s ON s.k_rk = c.gid::bigint * 4294967296 + c.before + 1
+    ) j
 ),
 best AS (
-    SELECT DISTINCT ON (q) q, c, up, ctx, code, oe FROM hits
-    ORDER BY q, c, up, ctx, code, oe DESC
+    SELECT DISTINCT ON (q) q, c, up, gid, oe FROM hits
+    WHERE c IS NOT NULL
+    ORDER BY q, c, up, gid, oe DESC
 )
-SELECT b.q, pq.national_id, pq.full_name, b.c, pu.national_id, b.ctx, b.code, b.oe
+SELECT b.q, pq.national_id, pq.full_name, b.c, b.up,
+       CASE WHEN b.gid > 0 THEN 'place' ELSE g.ctx END,
+       CASE WHEN b.gid > 0 THEN pr.code ELSE g.code END, b.oe
 FROM best b
-JOIN registry_person pq ON pq.id = b.q
-JOIN registry_person pu ON pu.id = b.up
+CROSS JOIN LATERAL (
+    SELECT national_id, full_name FROM registry_person WHERE id = b.q OFFSET 0
+) pq
+LEFT JOIN prules pr ON pr.place_id = b.gid
+LEFT JOIN grp g ON g.gid = b.gid
 """
