@@ -337,14 +337,15 @@ def test_graph_json_and_svg(outbreak, client):
     nodes = {n["id"]: n for n in doc["nodes"]}
     bus = nodes["1|place|BUS-98B-12345"]
     assert bus["count"] == 31 and bus["label"] == "Bus 98B-123.45"
-    assert nodes["1|team|DN1-T"]["label"] == "Team Tổ 1"
+    assert nodes["1|team|DN1-T"]["label"] == "Tổ 1"
     canteen = nodes["2|place|DN2-CT"]
     assert canteen["count"] == 1 and canteen["label"] == "Nhà ăn A"
     edges = {(e["source"], e["target"]): e["count"] for e in doc["edges"]}
     assert edges[("F0", "1|place|BUS-98B-12345")] == 31
     assert edges[("1|place|BUS-98B-12345", "2|place|DN2-CT")] == 1
+    login(client, outbreak.world, "ytedn", lang="vi")  # decimal commas must not reach SVG
     body = client.get(f"/cases/{trace.uuid}/graph/").content.decode()
-    assert "<svg" in body and body.count("<circle") == len(doc["nodes"])
+    assert "<svg" in body and 'r="6,' not in body and body.count("<circle") == len(doc["nodes"])
     assert "via=place%3ABUS-98B-12345" in body
     listed = client.get(f"/cases/{trace.uuid}/", {"level": 1, "via": "place:BUS-98B-12345"})
     assert listed.context["v"].page.paginator.count == 31
@@ -381,8 +382,12 @@ def test_person_contacts_fragment(world, client, django_assert_max_num_queries):
     info = resp.context["info"]
     assert "Phòng 1, Nhà trọ Hoa Mai" in body and w.w2.full_name in body  # roommate
     assert "Nhà ăn 1" in body  # recent place
+    assert f"/cases/declare/?person={w.w1.uuid}" in body
+    declare = client.get(f"/cases/declare/?person={w.w1.uuid}").content.decode()
+    assert f'value="{w.w1.uuid}" checked' in declare
+    assert client.get(f"/cases/declare/?person={w.x1.uuid}").status_code == 404
     labels = {g.label: g.count for g in info.groups}
-    assert labels == {"Room Phòng 1, Nhà trọ Hoa Mai": 1, "Nhà ăn 1": 1}
+    assert labels == {"Phòng 1, Nhà trọ Hoa Mai": 1, "Nhà ăn 1": 1}
     assert w.x1.full_name in body and w.x1.phone not in body  # outside e1: masked
     assert AuditEntry.objects.filter(action="view_trace").exists()
     login(client, w, "ytedn")

@@ -123,7 +123,8 @@ def groups(trace: Trace, level: int, mode: str) -> list[Group]:
 
 
 def ordered(qs: QuerySet[TraceContact], mode: str) -> QuerySet[TraceContact]:
-    return qs.order_by(*[f"{f}_id" for f in GROUPINGS[mode]], "exposed_at", "id")
+    return qs.order_by(*[f"{f}_id" for f in GROUPINGS[mode]], "exposed_at",
+                       "person__full_name", "id")
 
 
 # --- rows -----------------------------------------------------------------------------

@@ -69,11 +69,9 @@ def reason_text(context: str, code: str, place: Place | None, unit: OrgUnit | No
 def cluster_label(context: str, code: str, place: Place | None, unit: OrgUnit | None) -> str:
     """A short name for a group of contacts sharing one via (graph nodes, person page)."""
     if context == "team":
-        return _("Team %(name)s") % {"name": unit.name if unit else code}
+        return unit.name if unit else code  # team names say "team" themselves (Tổ may 3)
     if context == "household":
         return _("Household %(name)s") % {"name": code}
     if context == "bus_route" or (place is not None and place.kind == "bus"):
         return _("Bus %(name)s") % {"name": place_label(place, code)}
-    if context == "room" or (place is not None and place.kind == "room"):
-        return _("Room %(name)s") % {"name": place_label(place, code)}
-    return place_label(place, code)
+    return place_label(place, code)  # rooms and places by their own names

@@ -73,6 +73,10 @@ def _picked(request: HttpRequest, form: DeclareForm):
 def declare(request: HttpRequest) -> HttpResponse:
     form = DeclareForm(request.POST or None)
     picked = None
+    if not form.is_bound and request.GET.get("person"):  # from a person page
+        picked = scoping.get_visible_or_404(scoping.traceable_people(request.user)
+                                            .select_related("enterprise", "org_unit"),
+                                            uuid=request.GET["person"])
     if form.is_bound:
         form.is_valid()
         picked = _picked(request, form)
