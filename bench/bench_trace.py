@@ -66,6 +66,12 @@ def prepare(people: int, days: int, seed: int, fresh: bool) -> str:
     started = time.perf_counter()
     sh([TRUYVET, "import-dataset", str(folder)], env)
     print(f"import: {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    # import-dataset ATTACHes new weekly partitions, which the statement
+    # triggers keeping tracing_placespan never see: refresh it, or explicit
+    # stays longer than a place's dwell time (9-hour shifts) could be missed.
+    from truyvet.tracing.spans import REFRESH_SQL
+
+    sh(["psql", url, "-qc", REFRESH_SQL])
     sh(["psql", url, "-qc", "VACUUM ANALYZE"])
     marker.write_text("ok")
     return url
