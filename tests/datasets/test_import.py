@@ -172,3 +172,30 @@ def test_new_week_partitions_are_real_partitions(base_folder):
         cur.execute("SELECT count(*) FROM places_presence_2021w23")
         assert cur.fetchone()[0] == 3
     assert timezone.is_aware(Presence.objects.first().start)
+
+
+def test_long_stay_in_a_new_week_reaches_tracing(tmp_path):
+    """Rows attached as a new partition bypass the span triggers: the import must
+    still record the long stay, or the trace misses a contact that started early."""
+    from django.db import connection
+
+    from tests.tracing.helpers import levels, trace
+
+    with connection.cursor() as cur:  # a week no other test uses, and no partition yet
+        cur.execute("DROP TABLE IF EXISTS places_presence_2019w11")
+    write(tmp_path, "places.csv", "code,kind,name\nW,workshop,Xưởng")
+    write(tmp_path, "people.csv", "person_id,full_name\nA,Một\nB,Hai")
+    write(tmp_path, "presence.csv", """
+        person_id,place_code,start,end
+        B,W,2019-03-12T00:00:00+07:00,2019-03-12T20:00:00+07:00
+        A,W,2019-03-12T15:00:00+07:00,2019-03-12T16:00:00+07:00
+    """)
+    import_dataset(tmp_path)
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM places_presence_2019w11")
+        assert cur.fetchone()[0] == 2
+        cur.execute("SELECT s.max_span FROM tracing_placespan s "
+                    "JOIN places_place p ON p.id = s.place_id WHERE p.code = 'W'")
+        assert cur.fetchone()[0].total_seconds() == 20 * 3600
+    doc = trace("A", "2019-03-13", "2019-03-14T00:00:00+07:00")
+    assert levels(doc) == {"B": 1}

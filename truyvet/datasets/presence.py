@@ -124,6 +124,7 @@ def load(cur, stage: Staged, tag: str, progress=None) -> int:
         _index_and_attach(cur, root, monday)
         report(f"presence.csv: indexed week {partition_name(monday)} "
                f"in {time.monotonic() - t0:.1f} s")
+    note_spans(cur, [partition_name(m) for m in new])
     cur.execute(f"ANALYZE {rest}")
     cur.execute(UPSERT.format(source=rest))
     upserted = cur.rowcount
@@ -131,6 +132,29 @@ def load(cur, stage: Staged, tag: str, progress=None) -> int:
     loaded -= cur.fetchone()[0]
     cur.execute(f"DROP TABLE {root}")
     return loaded + upserted
+
+
+SPANS = (
+    "INSERT INTO tracing_placespan AS s (place_id, max_span) "
+    'SELECT place_id, max("end" - start) FROM ({rows}) x WHERE "end" IS NOT NULL '
+    "GROUP BY place_id ORDER BY place_id "
+    "ON CONFLICT (place_id) DO UPDATE SET max_span = EXCLUDED.max_span "
+    "WHERE s.max_span < EXCLUDED.max_span"
+)
+
+
+def note_spans(cur, tables: list[str]) -> None:
+    """Raise tracing_placespan for rows that arrived by ATTACH PARTITION.
+
+    The tracing engine looks back from a stay by the longest explicit stay at
+    the place (tracing_placespan); statement triggers on places_presence keep
+    it current for INSERT/UPDATE, but attached partitions bypass them, so
+    without this a long stay imported into a new week could be missed.
+    """
+    if not tables:
+        return
+    rows = " UNION ALL ".join(f'SELECT place_id, start, "end" FROM {t}' for t in tables)
+    cur.execute(SPANS.format(rows=rows))
 
 
 def _bound(monday: date, plus_days: int = 0) -> str:
