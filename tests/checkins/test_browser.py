@@ -27,8 +27,9 @@ def _require_chromium() -> None:
 @pytest.fixture
 def browser_context(monkeypatch):
     _require_chromium()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=15000)
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -87,6 +88,8 @@ def test_kiosk_with_typed_scanner_input(live_server, world, browser_context):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_kiosk_offline_queue_then_sync(live_server, world, browser_context):
+    from playwright.sync_api import expect
+
     _login(browser_context, live_server, world.user("baove"))
     page = browser_context.new_page()
     page.goto(f"{live_server.url}/checkins/kiosk/{world.gate1.pk}/")
@@ -98,7 +101,7 @@ def test_kiosk_offline_queue_then_sync(live_server, world, browser_context):
     assert page.locator("#queue-count").inner_text() == "2"
     assert not ScanEvent.objects.exists()
     browser_context.set_offline(False)
-    page.wait_for_function("document.getElementById('queue-count').textContent === '0'")
+    expect(page.locator("#queue-count")).to_have_text("0")
     assert ScanEvent.objects.count() == 2
     assert Presence.objects.filter(place=world.gate1, source=2).count() == 2
     page.reload()  # nothing left to resend, nothing sent twice
