@@ -277,6 +277,16 @@ def test_trace_list_newest_first(outbreak, client):
     login(client, outbreak.world, "ytedn")
     page = client.get("/cases/").context["page"]
     assert [t.uuid for t in page] == [second.uuid, first.uuid]
+    assert AuditEntry.objects.filter(action="list_people", person=outbreak.world.w1).exists()
+
+
+def test_anonymous_is_sent_to_log_in(outbreak, client):
+    trace = run(outbreak)
+    for url in ("/cases/", "/cases/declare/", f"/cases/{trace.uuid}/"):
+        resp = client.get(url)
+        assert resp.status_code == 302 and "/login/" in resp["Location"]
+    assert client.get(f"/api/v1/traces/{trace.uuid}").status_code == 401
+    assert client.post("/api/v1/traces", {}, content_type="application/json").status_code == 401
 
 
 # --- exports -------------------------------------------------------------------------

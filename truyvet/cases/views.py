@@ -53,6 +53,7 @@ def _audit(request: HttpRequest, action: str, ids: list[int], masked: bool = Fal
 @tracer_required
 def trace_list(request: HttpRequest) -> HttpResponse:
     page = page_of(queries.traces_for(request.user), request.GET.get("page"), 50)
+    _audit(request, audit.LIST_PEOPLE, sorted({t.person_id for t in page}))
     return render(request, "cases/trace_list.html", {"page": page})
 
 
