@@ -16,12 +16,13 @@ sources and targets together and sweeps:
 
 Every place or group is one integer sweep key `gid` (the place id; minus a
 dense number for each group), so sorts, windows and joins compare integers
-and timestamps only. Sources are numbered in (a, pid, b) order; a source is
-a *record* when its end exceeds every end before it. The running maximum of
+and timestamps only. Sources are ranked in (a, pid, b) order; a source is a
+*record* when its end exceeds every end before it. The running maximum of
 ends over the sources at or before `t.start` is then the end of the last
-record among them, found by the running count of records; the first later
-source is found by the running count of sources. Both are hash joins on one
-bigint key (gid * 2^32 + number), so no plan can pair every source with
+record among them, and that record is the running maximum of
+`rank << 31 | pid` over records: one sort, scalar aggregates, no join. Only
+targets not covered that way look up the first later source, by a hash join
+on one bigint key (gid * 2^32 + rank), so no plan can pair every source with
 every target.
 
 Sources are the frontier's intervals already clipped to their windows, so
@@ -75,7 +76,9 @@ src_place AS MATERIALIZED (
 pbound AS MATERIALIZED (
     SELECT r.place_id, r.dwell, r.minov,
            GREATEST(r.dwell, COALESCE(ps.max_span, interval '0')) AS g
-    FROM prules r LEFT JOIN tracing_placespan ps ON ps.place_id = r.place_id
+    FROM prules r LEFT JOIN LATERAL (
+        SELECT max_span FROM tracing_placespan WHERE place_id = r.place_id OFFSET 0
+    ) ps ON true
 ),
 islands AS MATERIALIZED (
     SELECT gid, min(dwell) AS dwell, min(minov) AS minov, min(lo) AS lo, max(hi) AS hi FROM (
@@ -131,11 +134,7 @@ tgt_group AS (
     WHERE n.ts < g.hi AND n.te > g.lo
 ),
 src AS MATERIALIZED (
-    SELECT gid, minov, a, b, pid, rec,
-           gid::bigint * 4294967296 + rk AS k_rk,
-           CASE WHEN rec THEN gid::bigint * 4294967296
-                + count(*) FILTER (WHERE rec) OVER (PARTITION BY gid ORDER BY a, pid, b
-                                                    ROWS UNBOUNDED PRECEDING) END AS k_rec
+    SELECT gid, minov, a, b, pid, rk, rec, gid::bigint * 4294967296 + rk AS k_rk
     FROM (
         SELECT gid, minov, a, b, pid,
                row_number() OVER w AS rk,
@@ -151,39 +150,40 @@ src AS MATERIALIZED (
     ) r
 ),
 ev AS (
-    SELECT gid, minov, 0 AS side, a AS t0, rec, NULL::timestamptz AS te, NULL::int AS q FROM src
+    SELECT gid, minov, 0 AS side, a AS t0, b,
+           CASE WHEN rec THEN (rk << 31) | pid END AS rec_key,
+           NULL::timestamptz AS te, NULL::int AS q
+    FROM src
     UNION ALL
-    SELECT gid, minov, 1, ts, NULL, te, q FROM tgt_place
+    SELECT gid, minov, 1, ts, NULL, NULL, te, q FROM tgt_place
     UNION ALL
-    SELECT gid, minov, 1, ts, NULL, te, q FROM tgt_group
+    SELECT gid, minov, 1, ts, NULL, NULL, te, q FROM tgt_group
 ),
-cand AS (
-    -- Sources sort before targets at the same instant, so both running
-    -- counts cover exactly the sources with a <= t.start.
-    SELECT gid, minov, ts, te, q, before, recs FROM (
+cand AS MATERIALIZED (
+    -- Sources sort before targets at the same instant, so the running
+    -- aggregates cover exactly the sources with a <= t.start: their latest
+    -- end (`cover`), the last record (which has that end) as rank << 31 | pid,
+    -- and their number.
+    SELECT gid, minov, ts, te, q, before, cover, cover_key,
+           COALESCE(cover > ts AND cover >= ts + minov, false) AS covered
+    FROM (
         SELECT gid, minov, side, t0 AS ts, te, q,
-               count(*) FILTER (WHERE side = 0) OVER w AS before,
-               count(*) FILTER (WHERE rec) OVER w AS recs
+               count(b) OVER w AS before, max(b) OVER w AS cover,
+               max(rec_key) OVER w AS cover_key
         FROM ev
         WINDOW w AS (PARTITION BY gid ORDER BY t0, side ROWS UNBOUNDED PRECEDING)
     ) sw
     WHERE side = 1
 ),
 hits AS (
-    -- r: the last record at or before t.start (it ends latest: contact at
-    -- t.start if it covers min_overlap); else s: the first source after it.
-    SELECT q, gid,
-           CASE WHEN covered THEN ts WHEN s_a < te AND s_a <= te - minov THEN s_a END AS c,
-           CASE WHEN covered THEN r_pid ELSE s_pid END AS up,
-           LEAST(CASE WHEN covered THEN r_b ELSE s_b END, te) AS oe
-    FROM (
-        SELECT c.q, c.gid, c.ts, c.te, c.minov,
-               COALESCE(r.b > c.ts AND r.b >= c.ts + c.minov, false) AS covered,
-               r.pid AS r_pid, r.b AS r_b, s.pid AS s_pid, s.a AS s_a, s.b AS s_b
-        FROM cand c
-        LEFT JOIN src r ON r.k_rec = c.gid::bigint * 4294967296 + c.recs
-        LEFT JOIN src s ON s.k_rk = c.gid::bigint * 4294967296 + c.before + 1
-    ) j
+    -- Covered: contact at t.start with the covering record's person.
+    SELECT q, gid, ts AS c, (cover_key & 2147483647)::int AS up, LEAST(cover, te) AS oe
+    FROM cand WHERE covered
+    UNION ALL
+    -- Otherwise the first source starting after t.start (rank before + 1).
+    SELECT c.q, c.gid, s.a, s.pid, LEAST(s.b, c.te)
+    FROM cand c JOIN src s ON s.k_rk = c.gid::bigint * 4294967296 + c.before + 1
+    WHERE NOT c.covered AND s.a < c.te AND s.a <= c.te - c.minov
 ),
 best AS (
     SELECT DISTINCT ON (q) q, c, up, gid, oe FROM hits
