@@ -190,9 +190,11 @@ best AS (
     WHERE c IS NOT NULL
     ORDER BY q, c, up, gid, oe DESC
 )
-SELECT b.q, pq.national_id, pq.full_name, b.c, b.up,
+SELECT b.q, pq.national_id, pq.full_name,
+       (extract(epoch FROM b.c) * 1000000)::bigint, b.up,
        CASE WHEN b.gid > 0 THEN 'place' ELSE g.ctx END,
-       CASE WHEN b.gid > 0 THEN pr.code ELSE g.code END, b.oe
+       CASE WHEN b.gid > 0 THEN pr.code ELSE g.code END,
+       (extract(epoch FROM b.oe) * 1000000)::bigint
 FROM best b
 CROSS JOIN LATERAL (
     SELECT national_id, full_name FROM registry_person WHERE id = b.q OFFSET 0
