@@ -36,3 +36,15 @@ def test_queries_do_not_grow_with_contacts(n_contacts, django_assert_max_num_que
         result = run_trace(trace)
     assert len(result.contacts) == 2 * n_contacts
     assert result.queries <= 4
+
+
+def test_planner_settings_do_not_leak_into_the_callers_transaction():
+    """The level statements run with jit and nested loops off; the caller's don't."""
+    from django.db import connection, transaction
+
+    trace = parse_trace_input({"person_id": build(3), "onset": "2021-06-10",
+                               "as_of": "2021-06-12T09:30:00+07:00", "depth": 2})
+    with transaction.atomic(), connection.cursor() as cur:
+        run_trace(trace)
+        cur.execute("SELECT current_setting('enable_nestloop'), current_setting('enable_mergejoin')")
+        assert cur.fetchone() == ("on", "on")

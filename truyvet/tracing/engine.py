@@ -29,9 +29,11 @@ from truyvet.tracing.types import Contact, TraceInput, TraceInputError, TraceRes
 # construction); every other join must be a hash join, whatever the row
 # estimates of the CTEs (a nested loop or a merge join with a join filter
 # there would pair sources with targets: quadratic).
-LEVEL_SETTINGS = (
-    "SET LOCAL jit = off; SET LOCAL enable_nestloop = off; SET LOCAL enable_mergejoin = off; "
-)
+# The settings are put back right after the statement, in the same round
+# trip, so that a caller's enclosing transaction plans its own queries as usual.
+_SETTINGS = {"jit": "off", "enable_nestloop": "off", "enable_mergejoin": "off"}
+LEVEL_SETTINGS = "".join(f"SET LOCAL {k} = {v}; " for k, v in _SETTINGS.items())
+LEVEL_RESTORE = "".join(f"; SET LOCAL {k} TO DEFAULT" for k in _SETTINGS)
 
 
 # Instants come back as integer microseconds since the epoch: psycopg's text
@@ -83,9 +85,10 @@ def _next_level(
         "tz": settings.TIME_ZONE,
     }
     with connection.cursor() as cur:
-        # One round trip: the SET LOCAL results first, then the level's rows.
-        cur.execute(LEVEL_SETTINGS + LEVEL_SQL, params)
-        for _ in range(LEVEL_SETTINGS.count(";")):
+        # One round trip: the SET LOCAL results first, then the level's rows,
+        # then the restoring SETs.
+        cur.execute(LEVEL_SETTINGS + LEVEL_SQL + LEVEL_RESTORE, params)
+        for _ in _SETTINGS:
             cur.nextset()
         return cur.fetchall()
 
