@@ -78,6 +78,22 @@ def stream_into(write: Callable[[bytes], None], path: Path,
     return sent
 
 
+def stream_range(write: Callable[[bytes], None], path: Path, start: int, stop: int,
+                 progress: Callable[[int, int], None] | None = None) -> int:
+    """Send bytes [start, stop) of the file to `write` in 1 MiB chunks."""
+    sent, total = 0, stop - start
+    last = time.monotonic()
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        while sent < total and (chunk := fh.read(min(CHUNK, total - sent))):
+            write(chunk)
+            sent += len(chunk)
+            if progress and time.monotonic() - last > 1.0:
+                progress(sent, total)
+                last = time.monotonic()
+    return sent
+
+
 def diagnose(path: Path, ncols: int, limit: int = 1000) -> list[Problem]:
     """Find the structural problems COPY stumbled on: bad UTF-8, bad quoting, field counts."""
     name = path.name

@@ -6,10 +6,12 @@ The whole import is one transaction:
    plus the database;
 3. enterprises, org units, places, people (with employment history) and
    memberships are upserted;
-4. presence is inserted in one pass (see `presence.py`); if that fails, its
-   row checks run to say why.
+4. presence is loaded by the fast path of `presence.py` (both cores, through
+   side connections; its COPY runs while steps 1-3 do); if that fails, its
+   row checks run to say why, and a file they accept is loaded from them.
 Any problem raises `DatasetRejected` listing every problem found, and the
-transaction is rolled back: nothing is written.
+transaction is rolled back: nothing is written. Scratch tables that side
+connections committed are dropped when the import ends, either way.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from truyvet.datasets import checks, csvio, presence, spec, upserts
+from truyvet.datasets import checks, csvio, presence, sidecar, spec, upserts
 from truyvet.datasets.csvio import MalformedFile, Problem
+from truyvet.datasets.sidecar import Sidecar
 from truyvet.datasets.staging import Staged, copy_sql, create_staging, create_typed
 
 Progress = Callable[[str], None]
@@ -60,9 +63,17 @@ def import_dataset(path: str | Path, progress: Progress | None = None) -> Import
         raise DatasetNotFound(_("%(path)s is not a folder") % {"path": folder})
     headers = read_headers(folder)
     started = time.monotonic()
-    with transaction.atomic(), connection.cursor() as wrapper:
-        run = _Run(wrapper.cursor, folder, headers, progress or (lambda _m: None))
-        run.execute()
+    # Side connections cannot see an enclosing transaction's rows: inside one
+    # (a caller's atomic block, a test case), everything runs on this connection.
+    parallel = not connection.in_atomic_block
+    run: _Run | None = None
+    try:
+        with transaction.atomic(), connection.cursor() as wrapper:
+            run = _Run(wrapper.cursor, folder, headers, progress or (lambda _m: None), parallel)
+            run.execute()
+    finally:
+        if run is not None:
+            run.close()
     run.summary.total_seconds = time.monotonic() - started
     return run.summary
 
@@ -97,14 +108,19 @@ class _Run:
     """One import inside its transaction; tables are named after the backend pid."""
 
     def __init__(self, cur, folder: Path, headers: dict[str, list[str]],
-                 progress: Progress) -> None:
+                 progress: Progress, parallel: bool) -> None:
         self.cur, self.folder, self.headers, self.progress = cur, folder, headers, progress
         self.summary = ImportSummary()
         cur.execute("SELECT pg_backend_pid()")
-        self.tag = f"tv_imp_{cur.fetchone()[0]}"
+        self.tag = f"{sidecar.PREFIX}{cur.fetchone()[0]}"
         self.staged: dict[str, Staged] = {}
         self.names = checks.Names(*(f"{self.tag}_k_{x}" for x in
                                     ("ent", "org", "person", "place", "cycles")))
+        self.side: Sidecar | None = None
+        self.halves: presence.Halves | None = None
+        if parallel and spec.PRESENCE.name in self.headers:
+            sidecar.drop_stale(cur)
+            self.side = Sidecar()
 
     def execute(self) -> None:
         self.cur.execute("SET LOCAL work_mem = '256MB'")
@@ -119,6 +135,19 @@ class _Run:
             self.cur.execute(f"DROP TABLE IF EXISTS {st.table}, {st.typed}")
         self.cur.execute("DROP TABLE " + ", ".join(vars(self.names).values()))
 
+    def close(self) -> None:
+        """After the transaction: close side connections, drop what they committed."""
+        if self.side is None:
+            return
+        if self.halves is not None:  # a rejection may come before its COPYs ended
+            try:
+                self.halves.finish()
+            except Exception:  # noqa: BLE001, S110 - the import failed already
+                pass
+        self.side.close()
+        with connection.cursor() as wrapper:
+            sidecar.drop_tables(sidecar.scratch_tables(wrapper.cursor, self.tag))
+
     # ---- staging ---------------------------------------------------------------
     def stage_all(self) -> None:
         problems: list[Problem] = []
@@ -126,12 +155,43 @@ class _Run:
             path = self.folder / fs.name if fs.name in self.headers else None
             st = Staged(fs, f"{self.tag}_{fs.stem}", f"{self.tag}_{fs.stem}_t", path)
             self.staged[fs.name] = st
+            if fs is spec.PRESENCE and self.side is not None:
+                # Both halves COPY on the side connections while this one
+                # checks and writes the small files.
+                self._copy_started = time.monotonic()
+                self.halves = presence.stage_halves(
+                    self.side, st, self.headers[fs.name], self.tag, self.progress)
+                continue
             try:
                 self.stage(st)
             except MalformedFile as exc:
                 problems.extend(exc.problems)
         if problems:
             self.reject(problems)
+
+    def presence_staged(self) -> None:
+        """Make sure presence.csv is staged whole in this transaction (for its checks).
+
+        From the halves when they COPYed well (record numbers of the second
+        half follow the first's); else by one COPY here, which explains a
+        malformed file.
+        """
+        st = self.staged[spec.PRESENCE.name]
+        if self.halves is None or st.rows:
+            return
+        halves, self.halves = self.halves, None
+        try:
+            halves.finish()
+        except psycopg.Error:
+            self.stage(st)  # raises MalformedFile with the reasons
+            return
+        cols = ", ".join(sorted(set(st.columns.values()), key=lambda c: int(c[1:])))
+        first = halves.rows[0]
+        self.cur.execute(
+            f"CREATE UNLOGGED TABLE {st.table} AS SELECT s.n, {cols} FROM {halves.tables[0]} s "
+            f"UNION ALL SELECT s.n + {first}, {cols} FROM {halves.tables[1]} s")
+        st.rows = halves.total
+        self.summary.rows[st.spec.name] = st.rows
 
     def stage(self, st: Staged) -> None:
         """COPY one file (inside a savepoint, so a malformed file can be explained)."""
@@ -238,6 +298,10 @@ class _Run:
         st = self.staged[spec.PRESENCE.name]
         if st.path is None:
             return []
+        try:
+            self.presence_staged()
+        except MalformedFile as exc:
+            return exc.problems
         self.progress(_("presence.csv: checking every row to list the problems ..."))
         create_typed(self.cur, st)
         return self.check_file(st)
@@ -272,14 +336,37 @@ class _Run:
         if st.path is None:
             return
         t0 = time.monotonic()
+        if self.fast_presence():
+            self._done(st.spec.name, "imported", st.rows, t0)
+            return
+        problems = self.explain_presence()
+        if problems:
+            self.reject(problems)
+        self.summary.written[st.spec.name] = presence.load_checked(
+            self.cur, st, self.tag, self.progress)
+        self._done(st.spec.name, "imported", st.rows, t0)
+
+    def fast_presence(self) -> bool:
+        """The fast path (presence.FastLoad); False when it cannot vouch for the file."""
+        if self.halves is None:
+            return False
+        try:
+            halves = self.halves.finish()
+        except psycopg.Error:
+            return False  # malformed: the single COPY in explain_presence says where
+        st = self.staged[spec.PRESENCE.name]
+        st.rows = halves.total
+        self.summary.rows[st.spec.name] = st.rows
+        self._done(st.spec.name, "copied", st.rows, self._copy_started)
         self.cur.execute("SAVEPOINT tv_presence")
         try:
-            self.summary.written[st.spec.name] = presence.load(self.cur, st, self.tag,
-                                                                       self.progress)
-        except psycopg.Error:
+            self.summary.written[st.spec.name] = presence.FastLoad(
+                self.cur, self.side, halves, self.tag, self.progress).run()
+        except (presence.FastPathFailed, psycopg.Error) as exc:
             self.cur.execute("ROLLBACK TO SAVEPOINT tv_presence")
-            problems = self.explain_presence()
-            if not problems:
-                raise
-            self.reject(problems)
-        self._done(st.spec.name, "imported", st.rows, t0)
+            self.progress(f"presence.csv: fast path stopped ({str(exc).splitlines()[0]})")
+            st.rows = 0  # staged again whole, in this transaction, for the checks
+            return False
+        self.cur.execute("RELEASE SAVEPOINT tv_presence")
+        self.halves = None
+        return True

@@ -55,10 +55,11 @@ def create_staging(cur, staged: Staged, header: list[str]) -> None:
                 f"(n bigint GENERATED ALWAYS AS IDENTITY (CACHE 10000), {body})")
 
 
-def copy_sql(staged: Staged, ncols: int) -> str:
+def copy_sql(staged: Staged, ncols: int, header: bool = True, freeze: bool = False) -> str:
+    """COPY into the staging table; FREEZE only for a table new in this transaction."""
     cols = ", ".join(f"c{i}" for i in range(ncols))
-    return (f"COPY {staged.table} ({cols}) FROM STDIN "
-            "WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')")
+    return (f"COPY {staged.table} ({cols}) FROM STDIN WITH (FORMAT csv, "
+            f"HEADER {str(header).lower()}, FREEZE {str(freeze).lower()}, ENCODING 'UTF8')")
 
 
 def _date(expr: str) -> str:
