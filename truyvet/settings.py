@@ -185,6 +185,8 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "TruyVết <no-reply@localhost>")
+# Links in e-mails use this address when set (behind a proxy), else the request's.
+SITE_URL = envstr("SITE_URL", "")
 # Activation and invitation links stay valid this long.
 PASSWORD_RESET_TIMEOUT = envint("ACTIVATION_LINK_SECONDS", 3 * 24 * 3600)
 
