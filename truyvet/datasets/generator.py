@@ -39,7 +39,7 @@ LUNCH_GAP = 50  # between session starts: a session ends by +35 (+50 with no end
 BUS_RIDERS = 40
 
 
-@dataclass
+@dataclass(slots=True)
 class Team:
     code: str
     enterprise: int
@@ -62,7 +62,7 @@ class Enterprise:
     buses: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Worker:
     """One person: static facts plus at most one mid-window move of team and room."""
 
@@ -412,12 +412,13 @@ class _Province:
         with open(self.out / "presence.csv", "w", encoding="utf-8", newline="") as fh:
             fh.write("person_id,place_code,start,end,source\n")
             for d in range(self.days):
-                rows: list[str] = []
                 weekday = (self.start + timedelta(days=d)).weekday()
-                for wk in self.workers:
-                    self._worker_day(rows, wk, d, weekday, dates)
-                fh.write("".join(rows))
-                self.summary.presence += len(rows)
+                for lo in range(0, len(self.workers), 10_000):  # bounded buffer
+                    rows: list[str] = []
+                    for wk in self.workers[lo:lo + 10_000]:
+                        self._worker_day(rows, wk, d, weekday, dates)
+                    fh.write("".join(rows))
+                    self.summary.presence += len(rows)
                 self.progress(f"presence: day {d + 1}/{self.days}, {self.summary.presence:,} rows")
 
     def _worker_day(self, rows: list[str], wk: Worker, d: int, weekday: int,
