@@ -355,3 +355,23 @@ def test_kind_rules_are_configurable(f0):
     assert [c.person_id for c in run_trace(replace(base, rules=rules)).contacts] == ["A"]
     rules = {**KIND_RULES, "gate": KindRule(True, 1, 31)}
     assert run_trace(replace(base, rules=rules)).contacts == []
+
+
+def test_long_stay_loaded_behind_the_triggers_found_after_refresh(f0):
+    """Rows the span triggers missed (an ATTACHed partition) count once refreshed."""
+    from django.db import connection
+
+    from truyvet.tracing.spans import refresh_place_spans
+
+    a, w = person("A"), place("W9", "workshop")
+    stay(a, w, "2021-06-08 06:00", "2021-06-08 16:00")  # 10 h: beyond the 8 h dwell
+    stay(f0, w, "2021-06-08 15:00", "2021-06-08 15:30")
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM tracing_placespan")  # as if loaded behind the triggers
+        cur.execute("SELECT tableoid::regclass::text FROM places_presence WHERE place_id = %s "
+                    "LIMIT 1", [w.pk])
+        partition = cur.fetchone()[0]
+    refresh_place_spans([partition])
+    assert exposed(trace(f0.national_id, ONSET, AS_OF)) == {"A": "2021-06-08T15:00:00+07:00"}
+    refresh_place_spans()  # whole table: idempotent
+    assert exposed(trace(f0.national_id, ONSET, AS_OF)) == {"A": "2021-06-08T15:00:00+07:00"}
