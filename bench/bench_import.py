@@ -10,7 +10,10 @@
    constraints, typed columns: text, text, timestamptz, timestamptz, text,
    created in an earlier transaction so the COPY is WAL-logged as any normal
    load would be), streamed from Python in 1 MiB chunks like the importer;
-4. prints rows, seconds and rows/s for both, the ratio, and the peak RSS.
+4. prints rows, seconds and rows/s for both, the ratio, the peak RSS and the
+   load average (the import uses both cores; the raw COPY is one connection,
+   one core: the baseline is "what one plain COPY of the file costs");
+5. drops the `bench_import` database (unless --keep).
 """
 
 from __future__ import annotations
@@ -46,6 +49,13 @@ def fresh_database() -> str:
         conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
     return server_url(BENCH_DB)
+
+
+def drop_database() -> None:
+    import psycopg
+
+    with psycopg.connect(server_url("postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
 
 
 def ensure_dataset(people: int, days: int, seed: int) -> Path:
@@ -116,12 +126,14 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=30_000)
     parser.add_argument("--days", type=int, default=14)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the bench_import database")
     parser.add_argument("--child-import", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_import:
         child_import(args.child_import)
         return
     folder = ensure_dataset(args.people, args.days, args.seed)
+    load_before = os.getloadavg()
     url = fresh_database()
     result = run_import(url, folder)
     p_rows = result["rows"]["presence.csv"]
@@ -137,6 +149,11 @@ def main() -> None:
           f"{raw_rate:>12,.0f} rows/s")
     print(f"ratio import/raw:       {imp_rate / raw_rate:.0%}")
     print(f"import peak RSS:        {result['maxrss_kib'] / 1024:.0f} MiB")
+    # Both timings share the machine with whatever else runs: say how busy it was.
+    print("load average 1/5/15 min: before {:.2f} {:.2f} {:.2f}, after {:.2f} {:.2f} {:.2f} "
+          "({} cores)".format(*load_before, *os.getloadavg(), os.cpu_count()))
+    if not args.keep:
+        drop_database()
 
 
 if __name__ == "__main__":

@@ -67,10 +67,14 @@ def import_dataset(path: str | Path, progress: Progress | None = None) -> Import
     # (a caller's atomic block, a test case), everything runs on this connection.
     parallel = not connection.in_atomic_block
     run: _Run | None = None
+    report = progress or (lambda _m: None)
     try:
         with transaction.atomic(), connection.cursor() as wrapper:
-            run = _Run(wrapper.cursor, folder, headers, progress or (lambda _m: None), parallel)
+            run = _Run(wrapper.cursor, folder, headers, report, parallel)
             run.execute()
+            t0 = time.monotonic()
+        # Deferred foreign keys are checked at commit (people, employments, ...).
+        report(f"committed in {time.monotonic() - t0:.1f} s")
     finally:
         if run is not None:
             run.close()

@@ -5,8 +5,8 @@ prove it while converting, on two side connections (see `sidecar.py`):
 
 1. the file is COPYed in two halves, split at a line boundary, into two
    UNLOGGED text tables at once (`stage_halves`);
-2. every *distinct* `start` and `end` text is parsed once into a lookup table
-   with the strict ISO 8601 check (full regex, then a cast). A file has far
+2. every *distinct* `start` and `end` text (collected per half right after
+   its COPY) is parsed once into a lookup table with the strict ISO 8601 check (full regex, then a cast). A file has far
    fewer distinct instants than rows (minutes of two weeks: ~20,000), so the
    strict check costs nothing and each row then only does a hash lookup,
    cheaper than casting it. Any invalid instant ends the fast path at once;
@@ -154,6 +154,10 @@ class Halves:
             raise self.error
         return self
 
+    def distinct(self, column: str, i: int) -> str:
+        """The table of half i's distinct texts of an instant column."""
+        return f"{self.tables[i]}_{column}"
+
     def union(self, columns: str) -> str:
         return " UNION ALL ".join(f"SELECT {columns} FROM {t} s" for t in self.tables)
 
@@ -203,6 +207,12 @@ def stage_halves(side: Sidecar, stage: Staged, header: list[str], tag: str,
                                    _copy_progress(progress, i) if i == 0 else None)
             rows = cur.rowcount
             cur.execute(f"ANALYZE {halves.tables[i]}")
+            # While the import connection still works on the small files:
+            # the distinct instant texts of this half, with their counts.
+            for column in ("start", "end"):
+                cur.execute(f"CREATE UNLOGGED TABLE {halves.distinct(column, i)} AS "
+                            f"SELECT {stage.raw(column)} AS v, count(*) AS n "
+                            f"FROM {halves.tables[i]} s GROUP BY 1")
             return rows
         return task
 
@@ -253,19 +263,17 @@ class FastLoad:
 
     # -- instants: one strict parse per distinct text, counts per week
     def parse_instants(self) -> None:
-        st = self.halves.stage
-
         def build(column: str) -> Callable:
-            raw = st.raw(column)
             table = self.instants[column]
-            inner = self.halves.union(f"{raw} AS v")
+            inner = " UNION ALL ".join(f"SELECT v, n FROM {self.halves.distinct(column, i)}"
+                                       for i in range(len(self.halves.tables)))
 
             def task(cur) -> int:
                 cur.execute(
                     f"CREATE UNLOGGED TABLE {table} AS SELECT v, t, n, "
                     "date_trunc('week', t AT TIME ZONE 'UTC')::date AS wk "
                     f"FROM (SELECT v, {_strict_instant('v')} AS t, n FROM "
-                    f"(SELECT v, count(*) AS n FROM ({inner}) u GROUP BY v) d) e")
+                    f"(SELECT v, sum(n) AS n FROM ({inner}) u GROUP BY v) d) e")
                 cur.execute(f"ANALYZE {table}")
                 # An empty end is fine (open stay); anything else must parse.
                 empty = "" if column == "start" else " AND v IS NOT NULL AND v <> ''"
