@@ -280,7 +280,7 @@ VI.update({
     "Give the reason for the rejection.": "Hãy nêu lý do từ chối.",
     "Hello %(name)s,\n\nAn account on TruyVet was made for you (username: %(username)s).\nChoose your password here: %(url)s\n\nThe link works once and expires in %(days)s days.":
         "Xin chào %(name)s,\n\nMột tài khoản TruyVết đã được tạo cho bạn (tên đăng nhập: %(username)s).\nChọn mật khẩu tại đây: %(url)s\n\nĐường dẫn chỉ dùng được một lần và hết hạn sau %(days)s ngày.",
-    "ID number": "Số định danh",
+    "ID number": "Số CCCD/giấy tờ",
     "Invitation sent to %(email)s.": "Đã gửi lời mời tới %(email)s.",
     "Invite a health officer or gate operator": "Mời cán bộ y tế hoặc bảo vệ cổng",
     "Invited": "Đã mời",
@@ -293,7 +293,7 @@ VI.update({
     "Log out": "Đăng xuất",
     "Lost a phone or used a shared computer? End every session of your account, on every device.":
         "Mất điện thoại hoặc đã dùng máy tính chung? Kết thúc mọi phiên đăng nhập của tài khoản, trên mọi thiết bị.",
-    "Name": "Họ tên",
+    "Name": "Tên",
     "New recovery codes": "Tạo mã khôi phục mới",
     "No entries.": "Không có mục nào.",
     "No registrations.": "Không có đăng ký nào.",
@@ -311,7 +311,7 @@ VI.update({
     "Recovery codes": "Mã khôi phục",
     "Registration sent": "Đã gửi đăng ký",
     "Reject": "Từ chối",
-    "Rejected": "Bị từ chối",
+    "Rejected": "Từ chối",
     "Rejected.": "Đã từ chối.",
     "Reset two-factor login (and log out everywhere)":
         "Đặt lại xác thực hai lớp (và đăng xuất trên mọi thiết bị)",
@@ -387,7 +387,7 @@ VI.update({
     # corrections of fuzzy guesses
     "Industrial zone": "Khu công nghiệp",
     "District": "Huyện",
-    "Full name": "Họ tên",
+    "Full name": "Họ và tên",
     "Action": "Hành động",
     "enterprise name": "tên doanh nghiệp",
     "industrial zone": "khu công nghiệp",
