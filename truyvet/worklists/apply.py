@@ -200,11 +200,14 @@ def _check_still_valid(job: ImportJob, plan: Plan) -> None:
 def apply_import(job_id: int, today: date | None = None) -> dict:
     """Apply a queued import job; return its counts. Never raises for bad data:
     the job ends FAILED with a message instead."""
+    # Committed before the transaction: the progress connection must never wait
+    # on a lock this transaction holds on the job row.
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
         status=ImportStatus.APPLYING, done=0)
     if not claimed:
         return {}
     job = ImportJob.objects.select_related("enterprise").get(pk=job_id)
+    ImportJob.objects.filter(pk=job.pk).update(total=len(job.preview.get("rows", [])))
     today = today or timezone.localdate()
     progress = _Progress(job.pk)
     try:
@@ -213,7 +216,6 @@ def apply_import(job_id: int, today: date | None = None) -> dict:
             rows = job.preview.get("rows", [])
             plan = plan_import(enterprise.pk, enterprise.code, rows, today)
             _check_still_valid(job, plan)
-            ImportJob.objects.filter(pk=job.pk).update(total=len(plan.targets))
             units = _create_units(enterprise, plan)
             placed = _write_people(enterprise, plan, units, progress)
             _write_history(enterprise, plan, placed, today)
