@@ -12,6 +12,7 @@ from truyvet.datasets.extras import apply_demo_extras
 from truyvet.datasets.generator import generate_dataset
 from truyvet.datasets.importer import import_dataset
 from truyvet.places.models import BoardingHouse, Place
+from truyvet.registry.models import AdminUnit, Zone
 from truyvet.registry.validation import cccd_problem, normalise_phone
 
 
@@ -74,5 +75,10 @@ def test_generated_province_imports_and_extras_apply(small_province):
     if bus is not None:
         assert bus.vehicle_plate.startswith("98B-") and bus.vehicle_plate in bus.name
         assert bus.driver_name and bus.driver_phone
+    zone = Zone.objects.filter(code="KCN-QC").first()
+    if zone is not None:
+        assert zone.name == "KCN Quang Châu"
+    district = AdminUnit.objects.get(code="BG-222")
+    assert district.name == "Việt Yên" and district.parent.name == "Bắc Giang"
     apply_demo_extras(small_province)  # idempotent
     assert BoardingHouse.objects.count() == applied["boarding_houses"]

@@ -27,10 +27,25 @@ def apply_demo_extras(folder: str | Path) -> dict[str, int]:
     houses = data.get("boarding_houses", [])
     buses = data.get("buses", [])
     with transaction.atomic():
+        _names_of_units()
         _boarding_houses(houses)
         _link_rooms(houses)
         _buses(buses)
     return {"boarding_houses": len(houses), "buses": len(buses)}
+
+
+def _names_of_units() -> None:
+    """The dataset carries only zone and district codes: give them their real
+    names and hang the districts under the province, so pages read naturally."""
+    from truyvet.datasets import vocab
+    from truyvet.registry.models import AdminUnit, Zone
+
+    province, _created = AdminUnit.objects.update_or_create(
+        code="BG", defaults={"name": "Bắc Giang", "level": AdminUnit.Level.PROVINCE})
+    for code, name in vocab.DISTRICTS:
+        AdminUnit.objects.filter(code=code).update(name=name, parent=province)
+    for code, name, *_rest in vocab.ZONES:
+        Zone.objects.filter(code=code).update(name=name)
 
 
 def _boarding_houses(houses: list[dict]) -> None:
