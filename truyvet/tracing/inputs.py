@@ -114,7 +114,9 @@ def parse_trace_input(raw: Mapping[str, Any], *, now: datetime | None = None) ->
     if not _present(raw, "onset"):
         raise TraceInputError("onset", "required")
     onset = parse_instant("onset", raw["onset"])
-    as_of = parse_instant("as_of", raw["as_of"]) if _present(raw, "as_of") else (now or timezone.now())
+    # Default "now", to the whole second: the result's instants read cleanly.
+    as_of = (parse_instant("as_of", raw["as_of"]) if _present(raw, "as_of")
+             else (now or timezone.now()).replace(microsecond=0))
     isolated_at = parse_instant("isolated_at", raw["isolated_at"]) if _present(raw, "isolated_at") else None
     depth = _parse_int("depth", raw["depth"], MIN_DEPTH, MAX_DEPTH) if _present(raw, "depth") else DEFAULT_DEPTH
     lookback = (
