@@ -195,3 +195,43 @@ SCOPES = {
 
 # Who sees ID numbers and phones in full (of others).
 UNMASKED = {"admin", "cdc", "ytehuyen", "dn", "ytedn", "outsider"}
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _require_chromium() -> None:
+    """Browser tests need Debian's chromium; with CI=true its absence is a failure."""
+    import os
+    from pathlib import Path
+
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{CHROMIUM} is missing and CI=true: the browser test must run")
+    pytest.skip(f"{CHROMIUM} is not installed (set CI=true to make this a failure)")
+
+
+@pytest.fixture
+def browser_context(monkeypatch):
+    """A fresh headless Chromium context (Debian's chromium, never a downloaded one)."""
+    _require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=15000)
+    # Playwright's sync API runs an event loop in this thread; the test's own
+    # ORM use stays synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        context = browser.new_context()
+        context.set_default_timeout(15000)
+        yield context
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(browser_context):
+    return browser_context.new_page()

@@ -3,38 +3,7 @@ with the live search, submit, read the F1 list."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-
-CHROMIUM = "/usr/bin/chromium"
-
-
-def _require_chromium() -> None:
-    if Path(CHROMIUM).exists():
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing and CI=true: the browser test must run")
-    pytest.skip(f"{CHROMIUM} is not installed (set CI=true to make this a failure)")
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own
-    # ORM use stays synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
 
 
 @pytest.mark.browser

@@ -3,42 +3,12 @@ scanner input, and the kiosk's offline queue then sync."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 
 from truyvet.checkins import tokens
 from truyvet.checkins.models import ScanEvent
 from truyvet.places.models import Presence
-
-CHROMIUM = "/usr/bin/chromium"
-
-
-def _require_chromium() -> None:
-    if Path(CHROMIUM).exists():
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing and CI=true: the browser test must run")
-    pytest.skip(f"{CHROMIUM} is not installed (set CI=true to make this a failure)")
-
-
-@pytest.fixture
-def browser_context(monkeypatch):
-    _require_chromium()
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=15000)
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        context = browser.new_context()
-        context.set_default_timeout(15000)
-        yield context
-        browser.close()
 
 
 def _login(context, live_server, user) -> None:
