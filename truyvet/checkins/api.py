@@ -19,7 +19,8 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from django.http import HttpRequest, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 from ninja.security import HttpBearer
 from pydantic import AwareDatetime, BaseModel, TypeAdapter
@@ -111,11 +112,16 @@ def place_ids(enterprise_id: int, codes: set[str]) -> dict[str, int | None]:
     return out
 
 
-def _bad(loc: list, msg: str, status: int = 422) -> JsonResponse:
-    return JsonResponse({"detail": [{"loc": loc, "msg": msg, "type": "value_error"}]}, status=status)
+def _json(payload: object, status: int = 200) -> HttpResponse:
+    return HttpResponse(json.dumps(payload, cls=DjangoJSONEncoder), status=status,
+                        content_type="application/json; charset=utf-8")
 
 
-def _identity_problem(items: list[ScanBody]) -> JsonResponse | None:
+def _bad(loc: list, msg: str, status: int = 422) -> HttpResponse:
+    return _json({"detail": [{"loc": loc, "msg": msg, "type": "value_error"}]}, status=status)
+
+
+def _identity_problem(items: list[ScanBody]) -> HttpResponse | None:
     for i, s in enumerate(items):
         if bool(s.badge) == bool(s.person_id):
             return _bad(["body", "scans", i, "badge"] if len(items) > 1 else ["body", "badge"],
@@ -141,26 +147,31 @@ def _out(r: ScanOut) -> dict:
             "field": REASON_FIELD.get(r.reason, ""), "closed": r.closed, "at": r.at}
 
 
-def _read_json(request: HttpRequest) -> object | JsonResponse:
+def _read_body(request: HttpRequest) -> bytes | HttpResponse:
     try:
         size = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         size = 0
     if size > MAX_BODY_BYTES:
         return _bad(["body"], f"the body is larger than {MAX_BODY_BYTES} bytes", status=413)
-    try:
-        return json.loads(request.read(MAX_BODY_BYTES + 1) or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return _bad(["body"], "the body is not valid JSON", status=400)
+    raw = request.read(MAX_BODY_BYTES + 1)
+    if len(raw) > MAX_BODY_BYTES:
+        return _bad(["body"], f"the body is larger than {MAX_BODY_BYTES} bytes", status=413)
+    return raw or b"null"
 
 
-def _validated(adapter: TypeAdapter, data: object) -> BaseModel | JsonResponse:
+def _validated(adapter: TypeAdapter, raw: bytes) -> BaseModel | HttpResponse:
+    """The body parsed and validated in one pass (pydantic's JSON parser, no
+    intermediate Python objects); 400 for what is not JSON, 422 naming the field."""
     try:
-        return adapter.validate_python(data)
+        return adapter.validate_json(raw)
     except PydanticError as e:
+        errors = e.errors(include_url=False, include_input=False)
+        if any(err["type"] == "json_invalid" for err in errors):
+            return _bad(["body"], "the body is not valid JSON", status=400)
         detail = [{"loc": ["body", *err["loc"]], "msg": err["msg"], "type": err["type"]}
-                  for err in e.errors(include_url=False, include_input=False)[:20]]
-        return JsonResponse({"detail": detail}, status=422)
+                  for err in errors[:20]]
+        return _json({"detail": detail}, status=422)
 
 
 _single = TypeAdapter(ScanBody)
@@ -172,42 +183,55 @@ _BATCH_SCHEMA = {"requestBody": {"content": {"application/json": {"schema": Batc
     ref_template="#/components/schemas/{model}")}}, "required": True}}
 
 
-@router.post("/scans", auth=DeviceBearer(), response={200: ScanResultOut},
-             openapi_extra=_SCAN_SCHEMA, summary="Record one scan")
-def post_scan(request: HttpRequest) -> dict | JsonResponse:
-    data = _read_json(request)
-    if isinstance(data, JsonResponse):
-        return data
-    body = _validated(_single, data)
-    if isinstance(body, JsonResponse):
+# --- the two operations --------------------------------------------------------------------
+# `scan` and `batch` do the work for both routes to them: the ninja operations
+# below (OpenAPI, the Django stack) and the lean WSGI route of
+# `truyvet.checkins.wsgi`, which serves the same POSTs in production.
+
+
+def scan(device: DeviceAuth, request: HttpRequest) -> HttpResponse:
+    raw = _read_body(request)
+    if isinstance(raw, HttpResponse):
+        return raw
+    body = _validated(_single, raw)
+    if isinstance(body, HttpResponse):
         return body
     problem = _identity_problem([body])
     if problem:
         return problem
-    device: DeviceAuth = request.auth
-    return _out(record_scans(_to_scans(device, [body]), _context(device))[0])
+    return _json(_out(record_scans(_to_scans(device, [body]), _context(device))[0]))
 
 
-@router.post("/scans/batch", auth=DeviceBearer(), response={200: BatchResultOut},
-             openapi_extra=_BATCH_SCHEMA, summary="Record up to 10,000 scans")
-def post_batch(request: HttpRequest) -> dict | JsonResponse:
-    data = _read_json(request)
-    if isinstance(data, JsonResponse):
-        return data
-    body = _validated(_batch, data)
-    if isinstance(body, JsonResponse):
+def batch(device: DeviceAuth, request: HttpRequest) -> HttpResponse:
+    raw = _read_body(request)
+    if isinstance(raw, HttpResponse):
+        return raw
+    body = _validated(_batch, raw)
+    if isinstance(body, HttpResponse):
         return body
     problem = _identity_problem(body.scans)
     if problem:
         return problem
-    device: DeviceAuth = request.auth
     results = record_scans(_to_scans(device, body.scans), _context(device)) if body.scans else []
     counts = {"accepted": 0, "repeat": 0, "duplicate": 0, "rejected": 0}
     for r in results:
         counts[r.outcome] += 1
-    return {"received": len(results), "accepted": counts["accepted"], "repeats": counts["repeat"],
-            "duplicates": counts["duplicate"], "rejected": counts["rejected"],
-            "problems": [_out(r) for r in results if r.outcome == "rejected"][:1000]}
+    return _json({"received": len(results), "accepted": counts["accepted"],
+                  "repeats": counts["repeat"], "duplicates": counts["duplicate"],
+                  "rejected": counts["rejected"],
+                  "problems": [_out(r) for r in results if r.outcome == "rejected"][:1000]})
+
+
+@router.post("/scans", auth=DeviceBearer(), response={200: ScanResultOut},
+             openapi_extra=_SCAN_SCHEMA, summary="Record one scan")
+def post_scan(request: HttpRequest) -> HttpResponse:
+    return scan(request.auth, request)
+
+
+@router.post("/scans/batch", auth=DeviceBearer(), response={200: BatchResultOut},
+             openapi_extra=_BATCH_SCHEMA, summary="Record up to 10,000 scans")
+def post_batch(request: HttpRequest) -> HttpResponse:
+    return batch(request.auth, request)
 
 
 def new_client_id() -> str:

@@ -38,6 +38,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -202,13 +203,35 @@ def _identify(row: _Row) -> None:
         row.reason = row.reason or UNREADABLE
 
 
+# Calls of up to this many scans run as prepared statements (planned once per
+# connection: the write statement's planning cost more than its execution);
+# bigger ones are planned for their size each time.
+PREPARED_UP_TO = 16
+
+
+def fetch(sql: str, params: object, prepare: bool) -> list[tuple]:
+    """Run `sql` on Django's connection (its transaction, its error wrapping,
+    its query log when one is kept) with server-side parameters, as a prepared
+    statement when `prepare`; return all rows. Django's own cursors bind
+    parameters client-side and never prepare."""
+    connection.ensure_connection()
+    started = time.monotonic()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cur:
+        cur.execute(sql, params, prepare=prepare)
+        rows = cur.fetchall()
+    if connection.queries_logged:
+        connection.queries_log.append(
+            {"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+    return rows
+
+
 RESOLVE_SQL = """
 SELECT 'b', b.serial, p.id, b.revoked_at IS NOT NULL, p.full_name, p.enterprise_id
   FROM checkins_badge b JOIN registry_person p ON p.id = b.person_id
- WHERE b.serial = ANY(%s)
+ WHERE b.serial = ANY(%s::text[])
 UNION ALL
 SELECT 'n', p.national_id, p.id, false, p.full_name, p.enterprise_id
-  FROM registry_person p WHERE p.national_id = ANY(%s)
+  FROM registry_person p WHERE p.national_id = ANY(%s::text[])
 """
 
 
@@ -239,13 +262,12 @@ def _resolve(rows: list[_Row]) -> None:
         else:
             (want_b if key[0] == "b" else want_n).add(key[1])
     if want_b or want_n:
-        with connection.cursor() as cur:
-            cur.execute(RESOLVE_SQL, [list(want_b), list(want_n)])
-            if len(_people) > 200_000:
-                _people.clear()
-            for k, v, pid, revoked, name, ent in cur.fetchall():
-                found[(k, v)] = (pid, revoked, name, ent)
-                _people[(k, v)] = (now, found[(k, v)])
+        fetched = fetch(RESOLVE_SQL, [list(want_b), list(want_n)], prepare=len(rows) <= PREPARED_UP_TO)
+        if len(_people) > 200_000:
+            _people.clear()
+        for k, v, pid, revoked, name, ent in fetched:
+            found[(k, v)] = (pid, revoked, name, ent)
+            _people[(k, v)] = (now, found[(k, v)])
     for r in rows:
         if r.serial:
             hit = found.get(("b", r.serial))
@@ -278,8 +300,8 @@ WITH inp AS (
 ), ev AS (
   INSERT INTO checkins_scanevent (origin, client_id, enterprise_id, place_id, person_id,
       badge_serial, direction, source, device_time, server_time, at, status, reason)
-  SELECT %(origin)s, client_id, %(enterprise_id)s, place_id, person_id, serial, direction,
-         %(source)s, device_time, %(now)s, at, status, reason
+  SELECT %(origin)s::text, client_id, %(enterprise_id)s::int, place_id, person_id, serial,
+         direction, %(source)s::smallint, device_time, %(now)s::timestamptz, at, status, reason
     FROM inp
   ON CONFLICT (origin, client_id) DO NOTHING
   RETURNING client_id, place_id, person_id, direction, at, status
@@ -288,7 +310,7 @@ WITH inp AS (
     FROM ev e WHERE e.status = {ScanStatus.ACCEPTED} AND e.direction = {Direction.IN}
 ), pr AS (
   INSERT INTO places_presence (person_id, place_id, start, "end", source)
-  SELECT c.person_id, c.place_id, c.at, NULL, %(source)s FROM cand c
+  SELECT c.person_id, c.place_id, c.at, NULL, %(source)s::smallint FROM cand c
    WHERE (c.prev_at IS NULL OR c.at - c.prev_at >= interval '{REPEAT_WINDOW_SECONDS} seconds')
      AND NOT EXISTS (
        SELECT 1 FROM places_presence p
@@ -323,7 +345,7 @@ WITH o AS (
   RETURNING w.client_id
 ), zero AS (
   INSERT INTO places_presence (person_id, place_id, start, "end", source)
-  SELECT DISTINCT ON (o.person_id, o.place_id, o.at) o.person_id, o.place_id, o.at, o.at, %(source)s
+  SELECT DISTINCT ON (o.person_id, o.place_id, o.at) o.person_id, o.place_id, o.at, o.at, %(source)s::smallint
     FROM o
    WHERE NOT EXISTS (SELECT 1 FROM m WHERE m.client_id = o.client_id)
      AND NOT EXISTS (
@@ -377,20 +399,19 @@ def record_scans(scans: list[ScanIn], ctx: ScanContext) -> list[ScanOut]:
     }
     # One statement is atomic by itself; two (with "out" scans) share a transaction.
     has_out = any(r.scan.direction == Direction.OUT for r in accepted)
-    with transaction.atomic() if has_out else nullcontext(), connection.cursor() as cur:
-        cur.execute(WRITE_SQL, params)
-        written = dict(cur.fetchall())
+    prepare = len(rows) <= PREPARED_UP_TO
+    with transaction.atomic() if has_out else nullcontext():
+        written = dict(fetch(WRITE_SQL, params, prepare=prepare))
         outs = [r for r in accepted if r.scan.direction == Direction.OUT
                 and r.scan.client_id in written]
         closed: set[str] = set()
         if outs:
-            cur.execute(OUT_SQL, {
+            closed = {c for (c,) in fetch(OUT_SQL, {
                 "client_id": [r.scan.client_id for r in outs],
                 "person_id": [r.person_id for r in outs],
                 "place_id": [r.scan.place_id for r in outs],
                 "at": [r.at for r in outs], "source": ctx.source,
-            })
-            closed = {c for (c,) in cur.fetchall()}
+            }, prepare=prepare)}
     results = [_result(r, written, closed) for r in rows]
     for i in sorted(repeats):
         results.insert(i, repeats[i])
