@@ -70,6 +70,7 @@ def test_route_records_like_the_ninja_operation(route, client, world, device):
     body = scan()
     status, headers, content = call(route, "/api/v1/scans", body, device[1])
     assert status == 200 and headers["Content-Type"].startswith("application/json")
+    assert int(headers["Content-Length"]) == len(content)
     assert json.loads(content)["status"] == "accepted"
     again = json.loads(call(route, "/api/v1/scans", body, device[1])[2])
     full = client.post("/api/v1/scans", json.dumps(body), content_type="application/json",
@@ -136,6 +137,7 @@ def test_route_is_rate_limited(route, world, device, settings):
     assert statuses == [200, 200, 429]
     status, headers, content = call(route, "/api/v1/scans/batch", {"scans": [scan()]}, device[1])
     assert status == 429 and json.loads(content)["detail"] == "Too many requests"
+    assert int(headers["Content-Length"]) == len(content)
     assert int(headers["Retry-After"]) >= 1
     assert call(route, "/api/v1/scans", scan(), "other-token")[0] == 401  # another bucket
 

@@ -15,7 +15,8 @@ exception-to-response conversion, 4xx/5xx logging) with:
   order, so the security headers (SecurityMiddleware, SecurityHeadersMiddleware,
   XFrameOptionsMiddleware) and the rate limit (RateLimitMiddleware) apply
   exactly as on the full stack, and any middleware added later applies too;
-* `ALLOWED_HOSTS` checked (CommonMiddleware's job on the full stack);
+* `ALLOWED_HOSTS` checked and ``Content-Length`` set (CommonMiddleware's
+  jobs on the full stack);
 * the view: the device token checked as the ninja operation's `DeviceBearer`
   does (401 ``{"detail": "Unauthorized"}`` otherwise), then the same
   functions as the ninja operations, `checkins.api.scan` / `checkins.api.batch`.
@@ -95,6 +96,12 @@ class ScanHandler(WSGIHandler):
         self._view_middleware, self._template_response_middleware = [], []
         self._exception_middleware = []
         self._middleware_chain = handler
+
+    def get_response(self, request: HttpRequest) -> HttpResponse:
+        response = super().get_response(request)
+        if not response.streaming and not response.has_header("Content-Length"):
+            response.headers["Content-Length"] = str(len(response.content))  # as CommonMiddleware
+        return response
 
 
 class ScanRoute:
