@@ -90,7 +90,7 @@ def check_upload(file: IO[bytes], kinds: Iterable[str] = ("xlsx", "csv", "pdf"),
     limit = max_bytes if max_bytes is not None else settings.UPLOAD_MAX_BYTES
     size = _size(file)
     if size == 0:
-        raise UploadRejected(_("The file is empty."), code="empty")
+        raise UploadRejected(_("The uploaded file is empty."), code="empty")
     if size > limit:
         raise UploadRejected(_("The file is too large (at most %(mb)s MB).")
                              % {"mb": round(limit / 1024 / 1024, 1)}, code="too_large")

@@ -330,7 +330,7 @@ VI.update({
     "Tests": "Xét nghiệm",
     "Thank you. You will receive an e-mail when your registration has been reviewed.":
         "Cảm ơn. Bạn sẽ nhận e-mail khi đăng ký được xét duyệt.",
-    "The file is empty.": "Tệp rỗng.",
+    "The uploaded file is empty.": "Tệp tải lên rỗng.",
     "The file is too large (at most %(mb)s MB).": "Tệp quá lớn (tối đa %(mb)s MB).",
     "This application was already reviewed.": "Đăng ký này đã được xét duyệt.",
     "This code is not valid.": "Mã không hợp lệ.",
