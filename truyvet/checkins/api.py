@@ -26,6 +26,7 @@ from ninja.security import HttpBearer
 from pydantic import AwareDatetime, BaseModel, TypeAdapter
 from pydantic import ValidationError as PydanticError
 
+from truyvet.checkins.coalesce import record_one
 from truyvet.checkins.models import Direction
 from truyvet.checkins.scans import (
     FORGED,
@@ -199,7 +200,7 @@ def scan(device: DeviceAuth, request: HttpRequest) -> HttpResponse:
     problem = _identity_problem([body])
     if problem:
         return problem
-    return _json(_out(record_scans(_to_scans(device, [body]), _context(device))[0]))
+    return _json(_out(record_one(_to_scans(device, [body])[0], _context(device))))
 
 
 def batch(device: DeviceAuth, request: HttpRequest) -> HttpResponse:

@@ -112,10 +112,14 @@ class ScanEvent(models.Model):
     id = models.BigAutoField(primary_key=True)
     origin = models.CharField(max_length=40)  # "dev:<id>", "user:<id>", "self"
     client_id = models.CharField(max_length=64)
+    # No single-column indexes: the (x, time) indexes below serve lookups by each
+    # (every index is one more insertion per scan).
     enterprise = models.ForeignKey(Enterprise, null=True, on_delete=models.DO_NOTHING,
-                                   db_constraint=False)
-    place = models.ForeignKey(Place, null=True, on_delete=models.DO_NOTHING, db_constraint=False)
-    person = models.ForeignKey(Person, null=True, on_delete=models.DO_NOTHING, db_constraint=False)
+                                   db_constraint=False, db_index=False)
+    place = models.ForeignKey(Place, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                              db_index=False)
+    person = models.ForeignKey(Person, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                               db_index=False)
     badge_serial = models.CharField(max_length=32, blank=True)
     direction = models.SmallIntegerField(choices=Direction.choices, default=Direction.IN)
     source = models.SmallIntegerField(choices=PresenceSource.choices)
