@@ -95,11 +95,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env: dict, port: int, workers: int | None,
-                 threads: int | None) -> subprocess.Popen:
-    cmd = [str(BIN / "truyvet"), "serve", "--host", "127.0.0.1", "--port", str(port), "--keep-db"]
-    cmd += ["--workers", str(workers)] if workers else []
-    cmd += ["--threads", str(threads)] if threads else []
+def start_server(env: dict, port: int, workers: int | None, threads: int | None,
+                 server: str = "serve") -> subprocess.Popen:
+    if server == "granian":  # a proposal for `truyvet serve`: same app, a Rust HTTP server
+        cmd = [str(BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port",
+               str(port), "--workers", str(workers or 2), "--blocking-threads", str(threads or 4),
+               "--no-ws", "--log-level", "warning", "truyvet.wsgi:application"]
+        env = {**env, "DJANGO_SETTINGS_MODULE": "truyvet.settings"}
+        if not (BIN / "granian").exists():
+            raise SystemExit("--server granian needs granian: .venv/bin/pip install granian")
+    else:
+        cmd = [str(BIN / "truyvet"), "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--keep-db"]
+        cmd += ["--workers", str(workers)] if workers else []
+        cmd += ["--threads", str(threads)] if threads else []
     proc = subprocess.Popen(
         cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 60
@@ -258,6 +267,8 @@ def main() -> None:
     ap.add_argument("--batches", type=int, default=10)
     ap.add_argument("--workers", type=int, help="gunicorn workers (default: serve's)")
     ap.add_argument("--threads", type=int, help="threads per worker (default: serve's)")
+    ap.add_argument("--server", choices=["serve", "granian"], default="serve",
+                    help="`truyvet serve` (gunicorn), or granian serving truyvet.wsgi (a proposal)")
     ap.add_argument("--no-rate-limit", action="store_true",
                     help="run without the per-token rate limit")
     args = ap.parse_args()
@@ -274,11 +285,12 @@ def main() -> None:
            "RATE_LIMIT_SCANS": "" if args.no_rate_limit else "100000000/60"}
     port = free_port()
     print(f"load average before: {load_average()}")
-    server = start_server(env, port, args.workers, args.threads)
+    server = start_server(env, port, args.workers, args.threads, args.server)
     try:
         single_load(port, device, badges, place, 3, 4, 1)  # warm-up: connections, caches
         r = single_load(port, device, badges, place, args.seconds, args.connections,
                         args.wrk_threads)
+        print(f"server: {args.server}")
         print(f"single scans: {r['requests']} in {args.seconds:.0f} s = {r['rps']:.0f} scans/s, "
               f"{args.connections} connections, non-200 {r['non200']}, socket errors "
               f"{r['errors']}; latency ms p50 {r.get('p50', 0):.1f} p90 {r.get('p90', 0):.1f} "

@@ -26,7 +26,9 @@ Cost: one query to resolve badges / ID numbers to people (skipped when they
 are in this process's short cache, see `_resolve`), one statement that
 writes the log and the "in" presences (INSERT ... SELECT FROM unnest(...)
 ON CONFLICT), and one more only when there are "out" scans. The same
-statements serve 1 or 10,000 scans.
+statements serve 1 or 10,000 scans; calls of up to `PREPARED_UP_TO` scans
+run them as prepared statements (see `fetch`). Single scans of the API that
+arrive together are recorded in one call (`checkins.coalesce`).
 """
 
 from __future__ import annotations
