@@ -24,7 +24,6 @@ from truyvet.tracing.inputs import parse_instant, parse_trace_input
 from truyvet.tracing.types import TraceInputError, TraceResult
 
 # Audit actions of this app (AuditEntry.action).
-TRACE_RUN = "trace_run"
 TRACE_VIEW = "view_trace"
 TRACE_EXPORT = "export_trace"
 API_TRACE = "api_trace"
@@ -75,6 +74,6 @@ def declare_case(user: User, raw: Mapping[str, Any], *, now: datetime | None = N
             isolated_at=trace_input.window_end if raw.get("isolated_at") else None,
             lookback_hours=lookback,
         )
-        audit.record_access(user, TRACE_RUN, what or f"trace {trace.uuid}",
+        audit.record_access(user, audit.TRACE_RUN, what or f"trace {trace.uuid}",
                             person_ids=[person.pk, *ids], request=request)
     return Declared(trace, result, ids)

@@ -44,9 +44,14 @@ class Command(BaseCommand):
         from truyvet.accounts.demo import create_demo_users
         from truyvet.core import embedded_pg
         from truyvet.core.management.commands.serve import serve
+        from truyvet.core.models import Policy
 
-        load_demo_province(embedded_pg.var_dir() / "demo-dataset", o["seed"], self.stdout)
+        if load_demo_province(embedded_pg.var_dir() / "demo-dataset", o["seed"], self.stdout):
+            # A visitor should not need an authenticator app to look around the
+            # demo; production keeps the default (on). Admin > Policy turns it on.
+            Policy.objects.update_or_create(pk=1, defaults={"require_2fa_for_authorities": False})
         logins = create_demo_users(DEMO_PASSWORD)
+        two_factor = Policy.current().require_2fa_for_authorities
         lines = [f"  {role:<22} {username:<20} {password}" for role, username, password in logins]
         address = f"http://{o['host']}:{o['port']}/"
         banner = "\n".join([
@@ -54,6 +59,9 @@ class Command(BaseCommand):
             f"TruyVết demo: open {address}",
             "Logins (role, username, password):",
             *lines,
+            "Two-factor sign-in for authorities is "
+            + ("ON: enrol an authenticator app at first login." if two_factor else
+               "OFF in this demo database (Admin > Policy turns it on)."),
             "Ctrl-C stops the server (and the embedded database).",
             "",
         ])
