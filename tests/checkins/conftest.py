@@ -9,16 +9,14 @@ import pytest
 def _fresh_caches():
     from django.core.cache import cache
 
-    from truyvet.checkins import api, jobs, ratelimit, scans, tokens
+    from truyvet.checkins import api, ratelimit, scans, tokens
 
     cache.clear()
-    jobs.RUN_INLINE = True
     tokens.clear_caches()
     scans.clear_caches()
     api._places.clear()
     ratelimit.clear()
     yield
-    jobs.RUN_INLINE = False
     tokens.clear_caches()
     scans.clear_caches()
     api._places.clear()

@@ -30,7 +30,6 @@ def test_badge_job_for_the_enterprise(client, world):
 
 
 def test_queued_job_polls_until_done(client, world):
-    jobs.RUN_INLINE = False
     job = jobs.enqueue("posters", {"enterprise_id": world.e1.pk, "base_url": "http://x/"},
                        enterprise_id=world.e1.pk, total=2)
     client.force_login(world.user("dn"))

@@ -1,21 +1,21 @@
 """Background jobs as database rows (badge sheets, posters).
 
-`enqueue` adds a row; `run_pending` claims rows one at a time with
-SELECT ... FOR UPDATE SKIP LOCKED and runs them. The web view starts a worker
-thread that drains the queue (`start_worker`); `truyvet run-jobs` does the same
-from a shell or a service; tests call `run_pending()` inline. One code path.
+`enqueue` adds a row (it carries progress, result and error for the page to
+poll); `run_pending` claims rows one at a time with SELECT ... FOR UPDATE SKIP
+LOCKED and runs them. `kick` puts `run_jobs_task` on the project's one task
+queue (django-tasks on PostgreSQL, run by `truyvet worker`; inline in tests).
 A job stuck in "running" (its process died) is requeued after STALE_AFTER.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import timezone, translation
+from django_tasks import task
 
 from truyvet.checkins.models import Job
 
@@ -84,27 +84,12 @@ def run_pending(limit: int = 100) -> int:
     return done
 
 
-def start_worker() -> threading.Thread:
-    """A daemon thread that drains the queue and ends (its own DB connection)."""
-    def work() -> None:
-        try:
-            run_pending()
-        finally:
-            close_old_connections()
-            connection.close()
-
-    t = threading.Thread(target=work, name="truyvet-jobs", daemon=True)
-    t.start()
-    return t
-
-
-# Tests set this to True: `kick` then runs the queue in the request, inline.
-RUN_INLINE = False
+@task()
+def run_jobs_task() -> int:
+    """The background task that drains the job rows (run by `truyvet worker`)."""
+    return run_pending()
 
 
 def kick() -> None:
-    """Get queued jobs going: inline in tests, else in a worker thread."""
-    if RUN_INLINE:
-        run_pending()
-    else:
-        start_worker()
+    """Get queued jobs going on the project's task queue (inline in tests)."""
+    run_jobs_task.enqueue()
