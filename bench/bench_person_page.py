@@ -17,7 +17,6 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -27,10 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TRUYVET = str(ROOT / ".venv" / "bin" / "truyvet")
 
 
-def server_url(db: str) -> str:
-    url = subprocess.run([TRUYVET, "db", "url"], check=True, capture_output=True,
-                         text=True).stdout.strip().splitlines()[-1]
-    return url.rsplit("/", 1)[0] + "/" + db
+from benchdb import server_url  # noqa: E402
 
 
 def main() -> int:

@@ -34,10 +34,7 @@ TRUYVET = str(ROOT / ".venv" / "bin" / "truyvet")
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 
-def server_url(db: str) -> str:
-    url = subprocess.run([TRUYVET, "db", "url"], check=True, capture_output=True,
-                         text=True).stdout.strip()
-    return url.rsplit("/", 1)[0] + "/" + db
+from benchdb import execute, fresh_database, server_url  # noqa: E402
 
 
 def sh(args: list[str], env: dict[str, str] | None = None) -> None:
@@ -58,21 +55,13 @@ def prepare(people: int, days: int, seed: int, fresh: bool) -> str:
             "--days", str(days), "--seed", str(seed)])
     if marker.exists():
         return url
-    admin = server_url("postgres")
-    sh(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {db}"])
-    sh(["psql", admin, "-qc", f"CREATE DATABASE {db}"])
+    fresh_database(db)
     env = {"DATABASE_URL": url}
     sh([TRUYVET, "migrate", "-v", "0"], env)
     started = time.perf_counter()
     sh([TRUYVET, "import-dataset", str(folder)], env)
     print(f"import: {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    # import-dataset ATTACHes new weekly partitions, which the statement
-    # triggers keeping tracing_placespan never see: refresh it, or explicit
-    # stays longer than a place's dwell time (9-hour shifts) could be missed.
-    from truyvet.tracing.spans import REFRESH_SQL
-
-    sh(["psql", url, "-qc", REFRESH_SQL])
-    sh(["psql", url, "-qc", "VACUUM ANALYZE"])
+    execute(url, "VACUUM ANALYZE")
     marker.write_text("ok")
     return url
 

@@ -27,23 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 BENCH_DB = "bench_worklist"
 
-
-def server_url(dbname: str) -> str:
-    base = os.environ.get("DATABASE_URL")
-    if not base:
-        from truyvet.core import embedded_pg
-
-        base = embedded_pg.ensure_running()
-    return base.rsplit("/", 1)[0] + "/" + dbname
+import benchdb  # noqa: E402
 
 
 def fresh_database() -> str:
-    import psycopg
-
-    with psycopg.connect(server_url("postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    return server_url(BENCH_DB)
+    return benchdb.fresh_database(BENCH_DB)
 
 
 def workbook(rows: list[list]) -> bytes:
