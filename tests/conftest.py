@@ -144,11 +144,12 @@ def build_world(password: str = "pw-Tr0ng-Demo") -> World:
     Membership.objects.create(person=w.w1, group_kind="team", group_code="DN1-T",
                               org_unit=w.team1, valid_from=date(2020, 1, 1))
     now = timezone.now()
-    Presence.objects.create(person=w.w1, place=w.canteen1, start=now - timedelta(days=1))
-    # The gate scan at the same instant (another place): both on one local date
-    # whatever the time of day the suite runs.
-    Presence.objects.create(person=w.w1, place=w.gate1, start=now - timedelta(days=1),
-                            end=now - timedelta(days=1))
+    visit = now - timedelta(days=1)
+    if timezone.localtime(visit).hour == 0 and timezone.localtime(visit).minute < 5:
+        visit += timedelta(minutes=5)  # keep the gate scan before it on the same local date
+    Presence.objects.create(person=w.w1, place=w.canteen1, start=visit)
+    Presence.objects.create(person=w.w1, place=w.gate1, start=visit - timedelta(minutes=1),
+                            end=visit - timedelta(minutes=1))
     Presence.objects.create(person=w.w1, place=w.canteen1, start=now - timedelta(days=20))
 
     def login(key, role, **scope):
