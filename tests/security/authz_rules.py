@@ -180,6 +180,11 @@ RULES = {
     "health:tests": rule("enterprise", HEALTH),
     "health:report_none": rule("enterprise", HEALTH, method="POST", ok=(302,)),
     "health:vaccinations": rule("enterprise", HEALTH),
+    "health:test_import": rule("enterprise", HEALTH),
+    "health:import_template": rule("enterprise", HEALTH),
+    "health:import_preview": rule("opaque", ENTERPRISE_SCOPED),
+    "health:import_apply": rule("opaque", ENTERPRISE_SCOPED, method="POST"),
+    "health:import_cancel": rule("opaque", ENTERPRISE_SCOPED, method="POST"),
     "health:compliance": rule("none", ENTERPRISE_SCOPED),
     "health:compliance_export": rule("csv_format", ENTERPRISE_SCOPED),
     "worklists:worklist": rule("enterprise", KEEPERS),
@@ -218,6 +223,14 @@ API_RULES = {
     "POST /api/v1/traces": rule("none", TRACERS, method="POST", ok=(422,), **API),
     "GET /api/v1/traces": rule("none", TRACERS, **API),
     "GET /api/v1/traces/{trace_id}": rule("opaque", TRACERS, **API),
+    # health and worker lists
+    "GET /api/v1/enterprises/{enterprise_id}/test-results": rule(
+        "enterprise", HEALTH, arg="enterprise_id", **API),
+    "GET /api/v1/enterprises/{enterprise_id}/vaccination-coverage": rule(
+        "enterprise", HEALTH, arg="enterprise_id", **API),
+    "GET /api/v1/compliance": rule("none", ENTERPRISE_SCOPED, **API),
+    "GET /api/v1/enterprises/{enterprise_id}/worklist-imports": rule(
+        "enterprise", KEEPERS, arg="enterprise_id", **API),
     # Scans authenticate kiosk devices (checkins), not user tokens: 401 for every user.
     "POST /api/v1/scans": rule("none", "", method="POST", denied=(401,), **API),
     "POST /api/v1/scans/batch": rule("none", "", method="POST", denied=(401,), **API),

@@ -38,7 +38,7 @@ from truyvet.web import queries
 router = Router()
 
 
-def _page(qs: QuerySet | list, params: PageQuery) -> dict:
+def paginate(qs: QuerySet | list, params: PageQuery) -> dict:
     start = (params.page - 1) * params.page_size
     count = len(qs) if isinstance(qs, list) else qs.count()
     return {"count": count, "page": params.page, "page_size": params.page_size,
@@ -67,7 +67,7 @@ def _audit(request: HttpRequest, action: str, ids: list[int], masked: bool) -> N
 def list_enterprises(request: HttpRequest, params: Query[EnterpriseQuery]) -> dict:
     zone = "none" if params.outside_zones else params.zone
     qs = queries.search_enterprises(api_user(request), params.q, zone, params.district)
-    return _page(qs, params)
+    return paginate(qs, params)
 
 
 @router.get("/enterprises/{int:enterprise_id}", response=EnterpriseDetailOut, tags=["enterprises"])
@@ -85,7 +85,7 @@ def list_org_units(request: HttpRequest, enterprise_id: int, params: Query[PageQ
     rows = [OrgUnitOut(id=n.unit.pk, code=n.unit.code, name=n.unit.name, kind=n.unit.kind,
                        parent_id=n.unit.parent_id, depth=n.depth, direct_count=n.direct,
                        total_count=n.total) for n in tree]
-    return _page(rows, params)
+    return paginate(rows, params)
 
 
 # --- people --------------------------------------------------------------------------
@@ -102,7 +102,7 @@ def list_people(request: HttpRequest, params: Query[PeopleQuery]) -> dict:
             enterprise = unit.enterprise
         unit_ids = queries.subtree_ids(enterprise, params.org_unit)
     qs = queries.search_people(user, params.q, enterprise, unit_ids)
-    page = _page(qs, params)
+    page = paginate(qs, params)
     page["items"] = people_views(user, page["items"])
     _audit(request, audit.API_PEOPLE, [p.id for p in page["items"]],
            not scoping.person_access(user).unmasked)
@@ -138,7 +138,7 @@ def _section_or_404(request: HttpRequest, person: Person, section: str) -> None:
 def list_memberships(request: HttpRequest, person_uuid: UUID, params: Query[PageQuery]) -> dict:
     person = _person(request, uuid=person_uuid)
     _section_or_404(request, person, scoping.MEMBERSHIPS)
-    page = _page(queries.memberships_of(api_user(request), person), params)
+    page = paginate(queries.memberships_of(api_user(request), person), params)
     page["items"] = [MembershipOut(
         group_kind=m.group_kind, group_code=m.group_code, valid_from=m.valid_from,
         valid_to=m.valid_to, org_unit_id=m.org_unit_id, place_id=m.place_id,
@@ -161,7 +161,7 @@ def list_presence(request: HttpRequest, person_uuid: UUID, params: Query[Presenc
         raise ValidationError([{"loc": ["query", "since"], "msg": "must not be after until"}])
     qs = (Presence.objects.of_person(person).filter(start__gte=since, start__lt=until)
           .select_related("place").order_by("-start"))
-    page = _page(qs, params)
+    page = paginate(qs, params)
     page["items"] = [PresenceOut(
         place_id=p.place_id, place_code=p.place.code, place_name=p.place.name,
         place_kind=p.place.kind, start=p.start, end=p.end,
@@ -190,7 +190,7 @@ def list_places(request: HttpRequest, params: Query[PlaceQuery]) -> dict:
         raise ValidationError([{"loc": ["query", "kind"],
                                 "msg": f"one of {', '.join(PlaceKind.values)}"}])
     qs = queries.search_places(api_user(request), params.q, params.enterprise, params.kind)
-    page = _page(qs, params)
+    page = paginate(qs, params)
     page["items"] = [_place_out(p) for p in page["items"]]
     return page
 

@@ -7,6 +7,8 @@ compliance are one WHERE / GROUP BY.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -102,3 +104,40 @@ class Vaccination(models.Model):
             models.CheckConstraint(condition=Q(dose__gte=1, dose__lte=10), name="vaccination_dose_range"),
         ]
         indexes = [models.Index(fields=["enterprise", "person"])]
+
+
+class TestImportStatus(models.TextChoices):
+    PREVIEW = "preview", _("Preview")
+    APPLIED = "applied", _("Applied")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TestImport(models.Model):
+    """One uploaded sheet of daily test results: the parsed preview (never the
+    file), then applied all at once."""
+
+    __test__ = False
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="test_imports",
+                                   verbose_name=_("enterprise"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"))
+    file_name = models.CharField(_("file"), max_length=255)
+    file_size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    sheet_name = models.CharField(_("sheet"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=TestImportStatus.choices,
+                              default=TestImportStatus.PREVIEW)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("test results import")
+        verbose_name_plural = _("test results imports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["enterprise", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -17,15 +17,18 @@ from truyvet.registry.models import Enterprise, Person
 from truyvet.worklists.parsing import TEMPLATE_HEADERS
 
 
-def _book(title: str, rows: Iterable[list]) -> bytes:
+def book(title: str, rows: Iterable[list], headers: list[tuple[str, str]] = TEMPLATE_HEADERS,
+         sheet: str = "Danh sách") -> bytes:
+    """A sheet with a title row, `headers` (field, Vietnamese header) on row 3 and
+    `rows` under it; every column but the first is text."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False})
-    ws = wb.add_worksheet("Danh sách")
+    ws = wb.add_worksheet(sheet)
     bold = wb.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
     title_fmt = wb.add_format({"bold": True, "font_size": 13})
     text = wb.add_format({"num_format": "@"})
-    ws.merge_range(0, 0, 0, len(TEMPLATE_HEADERS) - 1, title, title_fmt)
-    for col, (_f, header) in enumerate(TEMPLATE_HEADERS):
+    ws.merge_range(0, 0, 0, len(headers) - 1, title, title_fmt)
+    for col, (_f, header) in enumerate(headers):
         ws.write_string(2, col, header, bold)
         ws.set_column(col, col, 6 if col == 0 else 18, text if col else None)
     ws.freeze_panes(3, 2)
@@ -39,7 +42,7 @@ def _book(title: str, rows: Iterable[list]) -> bytes:
 def template_xlsx(enterprise: Enterprise) -> bytes:
     """An empty list with the headers; every column is text, so that ID numbers
     and phones keep their leading zeros."""
-    return _book(f"DANH SÁCH NGƯỜI LAO ĐỘNG - {enterprise.name.upper()}", [])
+    return book(f"DANH SÁCH NGƯỜI LAO ĐỘNG - {enterprise.name.upper()}", [])
 
 
 def worker_rows(enterprise: Enterprise, views: dict[int, PersonView]) -> list[list]:
@@ -73,4 +76,4 @@ def worker_rows(enterprise: Enterprise, views: dict[int, PersonView]) -> list[li
 
 def export_xlsx(enterprise: Enterprise, rows: list[list]) -> bytes:
     stamp = timezone.localtime().strftime("%d/%m/%Y %H:%M")
-    return _book(f"DANH SÁCH NGƯỜI LAO ĐỘNG - {enterprise.name.upper()} ({stamp})", rows)
+    return book(f"DANH SÁCH NGƯỜI LAO ĐỘNG - {enterprise.name.upper()} ({stamp})", rows)

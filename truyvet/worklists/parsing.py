@@ -106,7 +106,7 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-class _RowReader:
+class RowReader:
     """Collects one row's values and problems."""
 
     def __init__(self, table: Table, number: int, raw: dict[str, object], out: ParsedList):
@@ -128,7 +128,7 @@ class _RowReader:
 
 def _parse_row(table: Table, number: int, raw: dict[str, object], today: date,
                out: ParsedList) -> dict | None:
-    r = _RowReader(table, number, raw, out)
+    r = RowReader(table, number, raw, out)
     nid = r.take("national_id", values.national_id(raw.get("national_id")))
     name = values.text(raw.get("full_name"))
     if not name:
@@ -180,7 +180,7 @@ def parse_worklist(data: bytes, file_name: str, today: date) -> ParsedList:
             continue
         if row["nid"] and row["nid"] in seen:
             first = seen[row["nid"]]
-            _RowReader(table, number, raw, out).problem(
+            RowReader(table, number, raw, out).problem(
                 "national_id", _("ID number %(id)s is also on row %(row)s") % {
                     "id": row["nid"], "row": first})
         elif row["nid"]:

@@ -7,7 +7,7 @@ message or None.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils.translation import gettext as _
 
@@ -103,6 +103,29 @@ def any_date(value: object, today: date) -> tuple[date | None, str | None]:
     if year_only:
         return None, _("not a date (write dd/mm/yyyy)")
     return d, None
+
+
+def clock_time(value: object) -> tuple[time | None, str | None]:
+    """A time of day (hours and minutes): a real time or datetime, a fraction of a
+    day as Excel stores times, or text like 8:30, 08h30, 8h, 14.05."""
+    if value is None or text(value) == "":
+        return None, None
+    if isinstance(value, datetime):
+        return value.time().replace(second=0, microsecond=0), None
+    if isinstance(value, time):
+        return value.replace(second=0, microsecond=0), None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 0 <= value < 1:
+            minutes = round(value * 24 * 60)
+            return (time(minutes // 60, minutes % 60), None) if minutes < 24 * 60 else \
+                (time(23, 59), None)
+        if float(value).is_integer() and 0 <= value <= 23:
+            return time(int(value), 0), None
+        return None, _("not a time (write hh:mm)")
+    m = re.fullmatch(r"(\d{1,2})\s*[:hH.g]\s*(\d{2})?(?:[:.]\d{2})?\s*(?:phút|p)?", text(value))
+    if m and int(m[1]) <= 23 and int(m[2] or 0) <= 59:
+        return time(int(m[1]), int(m[2] or 0)), None
+    return None, _("not a time (write hh:mm)")
 
 
 SEX = {"nam": "M", "m": "M", "male": "M", "trai": "M",
