@@ -5,7 +5,11 @@
 - `record_change`: someone changed a person's record. Call it from every edit
   path (pages, admin, API) in the same transaction as the change.
 - `record_event`: any other audited act (role changes, invitations, account
-  reviews, two-factor, retention). `user` may be None for the system.
+  reviews, two-factor, retention). `user` may be None for the system; `actor`
+  then names it (e.g. "cli:import-dataset", "self-scan").
+- `record_bulk_change`: one bulk change of many people's records (a worker
+  list applied, a dataset imported): their ids in `person_ids`, at most
+  `MAX_PERSON_IDS` per entry (more people: several entries, "part i/n").
 
 The log is append-only: the database refuses UPDATE and DELETE on it
 (trigger `accounts_auditentry_immutable`, migration 0004).
@@ -27,7 +31,8 @@ EXPORT_PEOPLE = "export_people"
 API_PERSON = "api_person"
 API_PEOPLE = "api_people"
 TRACE_RUN = "trace_run"  # a trace was run (cases): the index person and the contacts listed
-CHANGE_PERSON = "change_person"
+CHANGE_PERSON = "change_person"  # one person's record changed (person set)
+CHANGE_PEOPLE = "change_people"  # a bulk change: person_ids (bounded, see record_bulk_change)
 ROLE_CHANGE = "role_change"  # a user's role, scope or active flag changed
 INVITE_USER = "invite_user"
 DISABLE_USER = "disable_user"
@@ -42,6 +47,9 @@ PURGE_PRESENCE = "purge_presence"
 EXPORT_AUDIT = "export_audit"
 
 SYSTEM = "system"
+# Ids kept in one entry's person_ids: the row stays small (~40 kB) and the GIN
+# index entries cheap; a bigger change is written as several entries.
+MAX_PERSON_IDS = 10_000
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -93,24 +101,48 @@ def record_access(
 
 
 def record_change(user: User | None, person_id: int, what: str, *,
-                  request: HttpRequest | None = None) -> AuditEntry:
-    """Log that `user` (None: the system, e.g. an import) changed person
-    `person_id`'s record; `what` says which fields or which operation."""
-    return record_event(user, CHANGE_PERSON, what, request=request, person_id=person_id)
+                  request: HttpRequest | None = None, actor: str | None = None,
+                  actor_role: str | None = None) -> AuditEntry:
+    """Log that `user` (None: the system, e.g. an import, named by `actor`)
+    changed person `person_id`'s record; `what` says which fields or which operation."""
+    return record_event(user, CHANGE_PERSON, what, request=request, person_id=person_id,
+                        actor=actor, actor_role=actor_role)
+
+
+def record_bulk_change(user: User | None, what: str, person_ids: Sequence[int], *,
+                       request: HttpRequest | None = None,
+                       actor: str | None = None) -> list[AuditEntry]:
+    """Log one bulk change by `user` (None: the system named by `actor`) of the
+    records of `person_ids`. Always at least one entry (an import that changed
+    nobody is still logged); ids are split into entries of MAX_PERSON_IDS."""
+    ids = sorted(set(person_ids))
+    chunks = [ids[i:i + MAX_PERSON_IDS] for i in range(0, len(ids), MAX_PERSON_IDS)] or [[]]
+    entries = []
+    for n, chunk in enumerate(chunks, 1):
+        label = what if len(chunks) == 1 else f"{what} (part {n}/{len(chunks)})"
+        entries.append(record_event(
+            user, CHANGE_PEOPLE, label, request=request, actor=actor, count=len(chunk),
+            person_id=chunk[0] if len(chunk) == 1 else None,
+            person_ids=chunk if len(chunk) > 1 else ()))
+    return entries
 
 
 def record_event(user: User | None, action: str, what: str, *,
                  request: HttpRequest | None = None, person_id: int | None = None,
-                 count: int = 1) -> AuditEntry:
-    """Log any other audited act by `user` (None: the system)."""
+                 count: int = 1, person_ids: Sequence[int] = (), actor: str | None = None,
+                 actor_role: str | None = None) -> AuditEntry:
+    """Log any other audited act by `user`. Without a user, `actor` (default
+    "system") is written as the username and `actor_role` (default "system") as
+    the role: e.g. "cli:import-dataset", or "self-scan" with role "worker"."""
     real = user is not None and user.is_authenticated
     return AuditEntry.objects.create(
         user=user if real else None,
-        username=user.get_username() if real else SYSTEM,
-        role=user.role if real else SYSTEM,
+        username=user.get_username() if real else (actor or SYSTEM)[:150],
+        role=user.role if real else (actor_role or SYSTEM),
         action=action,
         what=what[:500],
         person_id=person_id,
         count=count,
+        person_ids=list(person_ids),
         ip=client_ip(request),
     )

@@ -83,9 +83,10 @@ def identify(national_id: str = "", birth_date: date | None = None,
     return tokens.ensure_badge(person) if person else None
 
 
-def check_in(badge: Badge, place: Place, direction: int, client_id: str) -> tuple[ScanOut, bool]:
-    """Record a self-scan; a room "in" also declares residence there.
-    Returns the scan result and whether the residence changed."""
+def check_in(badge: Badge, place: Place, direction: int, client_id: str,
+             request: HttpRequest | None = None) -> tuple[ScanOut, bool]:
+    """Record a self-scan; a room "in" also declares residence there (audited
+    with the request's address). Returns the scan result and whether the residence changed."""
     try:
         cid = str(uuid.UUID(client_id))
     except (ValueError, TypeError):
@@ -97,5 +98,5 @@ def check_in(badge: Badge, place: Place, direction: int, client_id: str) -> tupl
     moved = False
     if (place.kind == PlaceKind.ROOM and direction == Direction.IN
             and result.outcome in ("accepted", "repeat")):
-        moved = declare_residence(badge.person, place, timezone.localdate())
+        moved = declare_residence(badge.person, place, timezone.localdate(), request=request)
     return result, moved

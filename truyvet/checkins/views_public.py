@@ -54,7 +54,8 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
         if badge is None:
             return redirect("checkins:checkin", token=token)
         direction = Direction.OUT if request.POST.get("action") == "out" else Direction.IN
-        scan, moved = selfcheck.check_in(badge, place, direction, request.POST.get("client_id", ""))
+        scan, moved = selfcheck.check_in(badge, place, direction, request.POST.get("client_id", ""),
+                                         request=request)
         result = _result_view(scan, moved)
     response = render(request, "checkins/self_checkin.html", {
         "place": place, "token": token, "badge": badge, "result": result,

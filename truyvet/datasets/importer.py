@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from truyvet.accounts import audit
 from truyvet.datasets import checks, csvio, presence, sidecar, spec, upserts
 from truyvet.datasets.csvio import MalformedFile, Problem
 from truyvet.datasets.sidecar import Sidecar
@@ -33,6 +34,7 @@ from truyvet.datasets.staging import Staged, copy_sql, create_staging, create_ty
 
 Progress = Callable[[str], None]
 MAX_PROBLEMS = 100_000
+AUDIT_ACTOR = "cli:import-dataset"  # the audit log's "who" of an import (no user)
 
 
 class DatasetRejected(Exception):
@@ -135,6 +137,7 @@ class _Run:
             self.reject(problems + self.explain_presence())
         self.upsert_small()
         self.load_presence()
+        self.audit()
         for st in self.staged.values():
             self.cur.execute(f"DROP TABLE IF EXISTS {st.table}, {st.typed}")
         self.cur.execute("DROP TABLE " + ", ".join(vars(self.names).values()))
@@ -315,6 +318,25 @@ class _Run:
         problems.sort(key=lambda p: (order.get(p.file, -1), p.line))
         more = max(0, len(problems) - MAX_PROBLEMS)
         raise DatasetRejected(problems[:MAX_PROBLEMS], more)
+
+    # ---- audit -----------------------------------------------------------------
+    def audit(self) -> None:
+        """Log the people whose records this import changed, in its transaction.
+
+        People created or changed are those whose row now carries this
+        transaction's timestamp (the upsert sets updated_at = now()); to them
+        are added the people named in memberships.csv when memberships were
+        written. Ids are bounded per entry (audit.record_bulk_change)."""
+        self.cur.execute("SELECT id FROM registry_person WHERE updated_at = now()")
+        ids = {r[0] for r in self.cur.fetchall()}
+        mem = self.staged[spec.MEMBERSHIPS.name]
+        if self.summary.written.get(mem.spec.name):
+            self.cur.execute(f"SELECT p.id FROM {mem.typed} t "
+                             "JOIN registry_person p ON p.national_id = t.person_id")
+            ids.update(r[0] for r in self.cur.fetchall())
+        written = ", ".join(f"{k} {v}" for k, v in self.summary.written.items())
+        audit.record_bulk_change(None, f"dataset {self.folder.name!r}: {written or 'nothing'}",
+                                 sorted(ids), actor=AUDIT_ACTOR)
 
     # ---- writing ---------------------------------------------------------------
     def upsert_small(self) -> None:

@@ -1,6 +1,7 @@
 """Admin for the registry (province administrators only, see accounts.admin)."""
 
 from django.contrib import admin
+from django.db import transaction
 
 from truyvet.accounts import audit
 from truyvet.accounts.admin import ProvinceAdminMixin
@@ -65,6 +66,16 @@ class PersonAdmin(ProvinceAdminMixin, admin.ModelAdmin):
         audit.record_change(request.user, obj.pk, "admin: deleted", request=request)
         super().delete_model(request, obj)
 
+    def save_formset(self, request, form, formset, change) -> None:
+        """The employment inline: one audit entry per changed, added or deleted row."""
+        super().save_formset(request, form, formset, change)
+        rows = [f"employment {o.pk} {', '.join(fields)}" for o, fields in formset.changed_objects]
+        rows += [f"employment {o.pk} added" for o in formset.new_objects]
+        rows += [f"employment {o.pk} deleted" for o in formset.deleted_objects]
+        for row in rows:
+            audit.record_change(request.user, form.instance.pk, f"admin: {row}", request=request)
+
+    @transaction.atomic  # the bulk-delete action is not atomic by itself
     def delete_queryset(self, request, queryset) -> None:
         for pk in queryset.values_list("pk", flat=True):
             audit.record_change(request.user, pk, "admin: deleted", request=request)

@@ -21,6 +21,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from truyvet.accounts import audit
+from truyvet.accounts.models import User
 from truyvet.places.kinds import GroupKind
 from truyvet.places.models import Membership, Place
 from truyvet.registry.models import Employment, Enterprise, OrgUnit, Person
@@ -197,9 +199,26 @@ def _check_still_valid(job: ImportJob, plan: Plan) -> None:
         raise ImportConflict(_("The file has errors; fix them and upload it again."))
 
 
-def apply_import(job_id: int, today: date | None = None) -> dict:
+def _audit_apply(job: ImportJob, plan: Plan, placed: dict, ended_ids: list[int], counts: dict,
+                 confirmed_by_id: int | None) -> None:
+    """One audit entry (more past audit.MAX_PERSON_IDS) for the applied list, in its
+    transaction: who confirmed it (else who uploaded it), the file and job, the
+    counts, and the ids of the people created, changed, moved or ended."""
+    ids = {placed[t.row][0] for t in plan.targets
+           if t.person_id is None or t.fields or t.unit_key or t.joins or t.room_id or t.bus_id}
+    ids.update(ended_ids)
+    user = User.objects.filter(pk=confirmed_by_id or job.created_by_id).first()
+    shown = ", ".join(f"{k} {counts[k]}" for k in ("new", "changed", "joining", "ended")
+                      if k in counts)
+    audit.record_bulk_change(user, f"worker list {job.file_name!r} (import {job.pk}): {shown}",
+                             sorted(ids), actor="worklist-import")
+
+
+def apply_import(job_id: int, today: date | None = None,
+                 confirmed_by_id: int | None = None) -> dict:
     """Apply a queued import job; return its counts. Never raises for bad data:
-    the job ends FAILED with a message instead."""
+    the job ends FAILED with a message instead. `confirmed_by_id`: who confirmed
+    it, for the audit entry written with the change (default: who uploaded it)."""
     # Committed before the transaction: the progress connection must never wait
     # on a lock this transaction holds on the job row.
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
@@ -227,6 +246,8 @@ def apply_import(job_id: int, today: date | None = None) -> dict:
             health = record_from_worklist(enterprise.pk, rows, {r: p for r, (p, _u) in placed.items()},
                                           job.created_by_id)
             counts = {**plan.counts(), "ended": ended, **health}
+            _audit_apply(job, plan, placed, [m["id"] for m in plan.missing] if ended else [],
+                         counts, confirmed_by_id)
             ImportJob.objects.filter(pk=job.pk).update(
                 status=ImportStatus.APPLIED, applied_at=timezone.now(), counts=counts,
                 done=len(plan.targets), error="",

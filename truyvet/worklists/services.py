@@ -51,7 +51,7 @@ def confirm(job: ImportJob, user: User, end_missing: bool = False) -> bool:
         return False
     from truyvet.worklists.tasks import apply_import_task
 
-    apply_import_task.enqueue(job.pk)
+    apply_import_task.enqueue(job.pk, user.pk if user.is_authenticated else None)
     return True
 
 

@@ -8,6 +8,7 @@ from truyvet.worklists.apply import apply_import
 
 
 @task()
-def apply_import_task(job_id: int) -> dict:
-    """Apply a confirmed worker-list import (see `apply.apply_import`)."""
-    return apply_import(job_id)
+def apply_import_task(job_id: int, confirmed_by_id: int | None = None) -> dict:
+    """Apply a confirmed worker-list import (see `apply.apply_import`);
+    `confirmed_by_id` is the user who confirmed it (for the audit log)."""
+    return apply_import(job_id, confirmed_by_id=confirmed_by_id)
