@@ -8,6 +8,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from truyvet.accounts.sealing import SealedCharField
+
 
 class Role(models.TextChoices):
     PROVINCE_ADMIN = "province_admin", _("Province administrator")
@@ -122,7 +124,8 @@ class TOTPDevice(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device",
                                 verbose_name=_("user"))
-    secret = models.CharField(_("secret"), max_length=64, editable=False)
+    # Plain (base32) in Python, sealed in the database (accounts.sealing; migration 0006).
+    secret = SealedCharField(_("secret"), max_length=160, editable=False, purpose="totp")
     confirmed = models.BooleanField(_("confirmed"), default=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     last_counter = models.BigIntegerField(default=-1, editable=False)
