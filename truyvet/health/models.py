@@ -107,6 +107,8 @@ class Vaccination(models.Model):
 
 
 class TestImportStatus(models.TextChoices):
+    __test__ = False
+
     PREVIEW = "preview", _("Preview")
     APPLIED = "applied", _("Applied")
     CANCELLED = "cancelled", _("Cancelled")
