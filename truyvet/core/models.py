@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import time
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -45,3 +47,23 @@ class Policy(models.Model):
     def current(cls) -> Policy:
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+
+class UploadedSheet(models.Model):
+    """An uploaded spreadsheet kept as its parsed preview (never the file),
+    from preview to applied. Worker lists and test-result sheets share this."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"))
+    file_name = models.CharField(_("file"), max_length=255)
+    file_size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    sheet_name = models.CharField(_("sheet"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+

@@ -7,13 +7,12 @@ compliance are one WHERE / GROUP BY.
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from truyvet.core.models import UploadedSheet
 from truyvet.registry.models import Enterprise, Person
 
 
@@ -114,26 +113,16 @@ class TestImportStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class TestImport(models.Model):
+class TestImport(UploadedSheet):
     """One uploaded sheet of daily test results: the parsed preview (never the
     file), then applied all at once."""
 
     __test__ = False
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="test_imports",
                                    verbose_name=_("enterprise"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"))
-    file_name = models.CharField(_("file"), max_length=255)
-    file_size = models.PositiveIntegerField(_("size (bytes)"), default=0)
-    sheet_name = models.CharField(_("sheet"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=TestImportStatus.choices,
                               default=TestImportStatus.PREVIEW)
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
-    preview = models.JSONField(_("preview"), default=dict, blank=True)
-    counts = models.JSONField(_("counts"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("test results import")

@@ -8,12 +8,10 @@ freshness of its worker list.
 
 from __future__ import annotations
 
-import uuid
-
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from truyvet.core.models import UploadedSheet
 from truyvet.registry.models import Enterprise
 
 
@@ -26,22 +24,12 @@ class ImportStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class ImportJob(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class ImportJob(UploadedSheet):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="worklist_imports",
                                    verbose_name=_("enterprise"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"))
-    file_name = models.CharField(_("file"), max_length=255)
-    file_size = models.PositiveIntegerField(_("size (bytes)"), default=0)
-    sheet_name = models.CharField(_("sheet"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices,
                               default=ImportStatus.PREVIEW)
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     end_missing = models.BooleanField(_("end employment of missing workers"), default=False)
-    preview = models.JSONField(_("preview"), default=dict, blank=True)
-    counts = models.JSONField(_("counts"), default=dict, blank=True)
     total = models.PositiveIntegerField(_("rows"), default=0)
     done = models.PositiveIntegerField(_("rows done"), default=0)
     error = models.TextField(_("error"), blank=True)
