@@ -62,19 +62,41 @@ def read_header(path: Path) -> list[str]:
     return [c.strip().lower() for c in row]
 
 
+class _LineFeeds:
+    """Passes chunks on with CRLF turned into LF. PostgreSQL's COPY refuses a
+    file that mixes the two (an edited export often does); line numbers are
+    unchanged. A CR at a chunk's end waits for the next chunk."""
+
+    def __init__(self, write: Callable[[bytes], None]) -> None:
+        self.write = write
+        self.held = b""
+
+    def __call__(self, chunk: bytes) -> None:
+        chunk = self.held + chunk
+        self.held = b"\r" if chunk.endswith(b"\r") else b""
+        self.write(chunk[: len(chunk) - len(self.held)].replace(b"\r\n", b"\n"))
+
+    def flush(self) -> None:
+        if self.held:
+            self.write(self.held)
+            self.held = b""
+
+
 def stream_into(write: Callable[[bytes], None], path: Path,
                 progress: Callable[[int, int], None] | None = None) -> int:
     """Send the file's bytes to `write` in 1 MiB chunks; returns the byte count."""
     total = path.stat().st_size
     sent = 0
     last = time.monotonic()
+    feed = _LineFeeds(write)
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
-            write(chunk)
+            feed(chunk)
             sent += len(chunk)
             if progress and time.monotonic() - last > 1.0:
                 progress(sent, total)
                 last = time.monotonic()
+    feed.flush()
     return sent
 
 
@@ -83,14 +105,16 @@ def stream_range(write: Callable[[bytes], None], path: Path, start: int, stop: i
     """Send bytes [start, stop) of the file to `write` in 1 MiB chunks."""
     sent, total = 0, stop - start
     last = time.monotonic()
+    feed = _LineFeeds(write)
     with open(path, "rb") as fh:
         fh.seek(start)
         while sent < total and (chunk := fh.read(min(CHUNK, total - sent))):
-            write(chunk)
+            feed(chunk)
             sent += len(chunk)
             if progress and time.monotonic() - last > 1.0:
                 progress(sent, total)
                 last = time.monotonic()
+    feed.flush()
     return sent
 
 
