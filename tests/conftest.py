@@ -233,6 +233,12 @@ def browser_context(monkeypatch):
         context.set_default_timeout(15000)
         yield context
         browser.close()
+        # Inside Playwright's sync API the test's ORM calls run in another
+        # context, hence on a connection of their own: close it, or it outlives
+        # the session and blocks dropping the test database.
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture
