@@ -9,7 +9,8 @@ import pytest
 def _fresh_caches():
     from django.core.cache import cache
 
-    from truyvet.checkins import api, ratelimit, scans, tokens
+    from truyvet.accounts import ratelimit
+    from truyvet.checkins import api, scans, tokens
 
     cache.clear()
     tokens.clear_caches()

@@ -1,5 +1,5 @@
 """The lean WSGI route of the scan API (truyvet.checkins.wsgi) and the batched
-rate counter (truyvet.checkins.ratelimit): same answers, headers and limits as
+rate counter (truyvet.accounts.ratelimit): same answers, headers and limits as
 the full Django stack."""
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from django.test import RequestFactory
 
+from truyvet.accounts import ratelimit
 from truyvet.accounts.ratelimit import Limit
-from truyvet.checkins import ratelimit, wsgi
+from truyvet.checkins import wsgi
 from truyvet.checkins.models import ScanEvent
 from truyvet.places.models import Presence
 
@@ -154,24 +155,24 @@ def _stored(bucket):
 
 def test_small_limits_write_every_hit_and_are_exact(db):
     limit = Limit("/api/v1/scans", 100, 60)  # under 2 x SLACK: every hit written
-    answers = [ratelimit.hit("b1", limit)[0] for _ in range(103)]
+    answers = [ratelimit.hit_batched("b1", limit)[0] for _ in range(103)]
     assert answers == [True] * 100 + [False] * 3
     assert _stored("b1") == 103
 
 
 def test_large_limits_write_in_batches(db):
     limit = Limit("/api/v1/scans", 1_000_000, 60)
-    assert all(ratelimit.hit("b2", limit)[0] for _ in range(250))
+    assert all(ratelimit.hit_batched("b2", limit)[0] for _ in range(250))
     stored = _stored("b2")
     assert 200 <= stored <= 250 and stored % ratelimit.MAX_BATCH == 0  # every 100 hits
 
 
 def test_batches_shrink_near_the_limit_and_refusals_come_from_the_database(db):
     limit = Limit("/api/v1/scans", 1000, 60)
-    other = [ratelimit.hit("b3", limit)[0] for _ in range(600)]  # "another process"...
+    other = [ratelimit.hit_batched("b3", limit)[0] for _ in range(600)]  # "another process"...
     ratelimit.clear()  # ... whose unwritten hits are then lost (at most one batch)
     lost = 600 - _stored("b3")
     assert all(other) and lost < 1000 // ratelimit.SLACK
-    allowed = sum(ratelimit.hit("b3", limit)[0] for _ in range(600))
+    allowed = sum(ratelimit.hit_batched("b3", limit)[0] for _ in range(600))
     assert _stored("b3") == 1200 - lost  # all the second run wrote: the limit came close
     assert 1000 - 600 <= allowed <= 1000 - 600 + lost

@@ -70,18 +70,15 @@ def _chosen_language(request: HttpRequest) -> str:
 class RateLimitMiddleware:
     """Fixed-window limits per client on the prefixes of settings.RATE_LIMITS
     (login, public check-in pages /c/, the scan API, registration). The scan
-    API's hits are counted in batches (see truyvet.checkins.ratelimit)."""
+    API's hits are counted in batches (see truyvet.accounts.ratelimit)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         from truyvet.accounts import ratelimit
-        from truyvet.checkins import ratelimit as batched
 
-        # The scan API counts in batches (checkins.ratelimit: same limits, far
-        # fewer writes at high rates); everything else writes every hit.
-        allowed, retry_after = batched.check(request) or ratelimit.check(request)
+        allowed, retry_after = ratelimit.check(request)
         if not allowed:
             return too_many_requests(request, retry_after)
         return self.get_response(request)
