@@ -103,5 +103,8 @@ def test_attendance_page(client, world):
     r = client.post("/checkins/attendance/", {"file": f, "place": world.canteen1.pk})
     assert r.status_code == 200 and r.context["report"].unmatched_codes == {"X1": 1}
     assert client.post("/checkins/attendance/", {}).status_code == 400
+    pdf = SimpleUploadedFile("log.csv", b"%PDF-1.4 not a log")  # judged by content, not name
+    r = client.post("/checkins/attendance/", {"file": pdf})
+    assert r.status_code == 400 and r.context["report"] is None
     client.force_login(world.user("baove"))
     assert client.get("/checkins/attendance/").status_code == 404

@@ -20,10 +20,9 @@ from truyvet.checkins import jobs, pdf, tokens, trips
 from truyvet.checkins.attendance import import_attendance
 from truyvet.checkins.job_kinds import badge_cards, badge_people, poster_places
 from truyvet.checkins.models import Badge, Job, ScanDevice
+from truyvet.core.uploads import UploadRejected, check_upload
 from truyvet.places.kinds import PlaceKind
 from truyvet.registry.models import Enterprise, OrgUnit
-
-MAX_UPLOAD = 20 * 1024 * 1024
 
 
 def _enterprise(request: HttpRequest, qs_func=scoping.checkin_admin_enterprises) -> Enterprise:
@@ -228,8 +227,12 @@ def attendance(request: HttpRequest) -> HttpResponse:
         place = None
         if request.POST.get("place"):
             place = scoping.get_visible_or_404(places, pk=request.POST["place"])
-        if upload is None or upload.size > MAX_UPLOAD:
-            error = _("Choose a CSV file (at most 20 MB).")
+        try:
+            if upload is None:
+                raise UploadRejected(_("Choose a CSV file."))
+            check_upload(upload, kinds=("csv",))  # by content and size, as every upload
+        except UploadRejected as exc:
+            error = " ".join(exc.messages)
         else:
             raw = upload.read()
             try:
