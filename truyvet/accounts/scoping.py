@@ -142,9 +142,7 @@ def current_residents_filter(houses: QuerySet[BoardingHouse]) -> Q:
     """People with a room membership valid today in one of `houses`' rooms."""
     today = timezone.localdate()
     rooms = Place.objects.filter(boarding_house__in=houses)
-    current = Membership.objects.filter(
-        group_kind=GroupKind.ROOM, valid_from__lte=today,
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)).filter(
+    current = Membership.objects.filter(group_kind=GroupKind.ROOM).valid_on(today).filter(
         Q(place__in=rooms) | Q(place__isnull=True, group_code__in=rooms.values("code"))
     )
     return Q(pk__in=current.values("person_id"))

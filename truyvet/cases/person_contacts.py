@@ -65,8 +65,7 @@ class PersonContacts:
 
 
 def _current(person: Person, day) -> dict[str, Membership]:
-    rows = (Membership.objects.filter(person=person, valid_from__lte=day)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    rows = (Membership.objects.filter(person=person).valid_on(day)
             .select_related("place__boarding_house", "org_unit").order_by("valid_from"))
     return {m.group_kind: m for m in rows}  # the latest of each kind wins
 
@@ -83,8 +82,8 @@ def _with_scope(user: User, qs):
 
 def _roommates(user: User, person: Person, room: Membership, day) -> list:
     cond = Q(place=room.place) if room.place_id else Q(group_code=room.group_code)
-    current = (Membership.objects.filter(cond, group_kind="room", valid_from__lte=day)
-               .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day)).values("person_id"))
+    current = (Membership.objects.filter(cond, group_kind="room").valid_on(day)
+               .values("person_id"))
     qs = Person.objects.filter(pk__in=current).exclude(pk=person.pk).order_by("full_name")
     return _views(user, _with_scope(user, qs)[:30])
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 
 from truyvet.accounts import audit
@@ -26,8 +25,7 @@ def declare_residence(person: Person, room: Place, day: date, *, by: User | None
     with transaction.atomic():
         active = list(
             Membership.objects.select_for_update()
-            .filter(person=person, group_kind=GroupKind.ROOM, valid_from__lte=day)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+            .filter(person=person, group_kind=GroupKind.ROOM).valid_on(day)
         )
         if any(m.group_code == room.code for m in active):
             return False

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
 from truyvet.accounts import scoping
@@ -44,9 +43,8 @@ def rooms_with_residents(user: User) -> list[tuple[Place, list[PersonView]]]:
     today = timezone.localdate()
     rooms = list(scoping.visible_places(user).filter(kind=PlaceKind.ROOM)
                  .select_related("boarding_house").order_by("boarding_house__name", "name")[:500])
-    current = (Membership.objects.filter(group_kind=GroupKind.ROOM, valid_from__lte=today,
-                                         place__in=rooms)
-               .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    current = (Membership.objects.filter(group_kind=GroupKind.ROOM, place__in=rooms)
+               .valid_on(today)
                .filter(person__in=scoping.visible_people(user))
                .select_related("person__enterprise", "person__org_unit")
                .order_by("person__full_name"))

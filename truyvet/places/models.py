@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import models
 from django.db.models import Q
@@ -129,6 +129,13 @@ class Presence(models.Model):
         verbose_name_plural = _("presence intervals")
 
 
+class MembershipQuerySet(models.QuerySet):
+    def valid_on(self, day: date) -> MembershipQuerySet:
+        """Memberships whose date range [valid_from, valid_to] covers `day`."""
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
 class Membership(models.Model):
     """Person belonged to group (kind, code) over the date range [valid_from, valid_to]."""
 
@@ -139,6 +146,8 @@ class Membership(models.Model):
     valid_to = models.DateField(_("to"), null=True, blank=True)
     org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.CASCADE)
     place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.CASCADE)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")

@@ -251,8 +251,6 @@ def search_places(user: User, q: str = "", enterprise: object = None,
 def current_residents(user: User, place: Place) -> QuerySet[Person]:
     """Visible people with a room membership valid today in this room."""
     today = timezone.localdate()
-    current = Membership.objects.filter(group_kind="room", valid_from__lte=today).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
-    ).filter(Q(place=place) | Q(place__isnull=True, group_code=place.code))
+    current = Membership.objects.filter(group_kind="room").valid_on(today).filter(Q(place=place) | Q(place__isnull=True, group_code=place.code))
     return (scoping.visible_people(user).filter(pk__in=current.values("person_id"))
             .select_related("enterprise", "org_unit").order_by("full_name", "pk"))

@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable
 
 import xlsxwriter
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from truyvet.accounts.privacy import PersonView
@@ -49,8 +49,7 @@ def worker_rows(enterprise: Enterprise, views: dict[int, PersonView]) -> list[li
     """The enterprise's workers in the template's columns (a few queries, no N+1)."""
     today = timezone.localdate()
     ids = list(views)
-    current = Membership.objects.filter(person_id__in=ids, valid_from__lte=today).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    current = Membership.objects.filter(person_id__in=ids).valid_on(today)
     rooms = {m.person_id: m.place for m in current.filter(group_kind=GroupKind.ROOM)
              .select_related("place__boarding_house")}
     buses = {m.person_id: m.place for m in current.filter(group_kind=GroupKind.BUS_ROUTE)

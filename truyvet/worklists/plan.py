@@ -183,8 +183,7 @@ def _current(person_ids: list[int], kind: str, today: date) -> dict[int, int | N
     """person -> the place or org unit of their membership of `kind` valid today."""
     out: dict[int, int | None] = {}
     rows = Membership.objects.filter(
-        person_id__in=person_ids, group_kind=kind, valid_from__lte=today,
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)).values_list(
+        person_id__in=person_ids, group_kind=kind).valid_on(today).values_list(
         "person_id", "place_id", "org_unit_id")
     for pid, place_id, unit_id in rows:
         out[pid] = place_id if kind != GroupKind.TEAM else unit_id
