@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from truyvet.accounts.models import AuditEntry
+from truyvet.core.timeutil import local_midnight
 from truyvet.registry.models import Person
 
 CSV_COLUMNS = ["at", "username", "role", "action", "what", "person_id", "count", "person_ids",
@@ -27,10 +28,6 @@ class AuditFilter:
     date_to: date | None = None
 
 
-def _local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def search(f: AuditFilter) -> QuerySet[AuditEntry]:
     """Entries matching every given filter, newest first. The ID number matches
     entries about that person alone and lists that included them."""
@@ -40,9 +37,9 @@ def search(f: AuditFilter) -> QuerySet[AuditEntry]:
     if f.action:
         qs = qs.filter(action=f.action.strip())
     if f.date_from:
-        qs = qs.filter(at__gte=_local_midnight(f.date_from))
+        qs = qs.filter(at__gte=local_midnight(f.date_from))
     if f.date_to:
-        qs = qs.filter(at__lt=_local_midnight(f.date_to + timedelta(days=1)))
+        qs = qs.filter(at__lt=local_midnight(f.date_to + timedelta(days=1)))
     if f.national_id:
         pid = Person.objects.filter(national_id=f.national_id.strip()).values_list(
             "pk", flat=True).first()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.utils import timezone
 
 from truyvet.accounts import scoping
 from truyvet.accounts.models import User
 from truyvet.accounts.privacy import PersonView, people_views
+from truyvet.core.timeutil import local_day_bounds
 from truyvet.places.kinds import GroupKind, PlaceKind
 from truyvet.places.models import Membership, Place, Presence
 
@@ -21,14 +22,9 @@ class Rider:
     end: datetime | None
 
 
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-
-
 def riders(user: User, bus: Place, day: date, limit: int = 1000) -> list[Rider]:
     """Presence on `bus` starting on local `day`, for the people `user` may see."""
-    lo, hi = day_bounds(day)
+    lo, hi = local_day_bounds(day)
     rows = list(Presence.objects.at_place(bus).started_between(lo, hi)
                 .filter(person__in=scoping.visible_people(user))
                 .order_by("start", "person_id").values_list("person_id", "start", "end")[:limit])

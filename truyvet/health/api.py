@@ -10,7 +10,7 @@ Test results name people: masked by `accounts.privacy`, audited.
 from __future__ import annotations
 
 import datetime as dt
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
@@ -24,6 +24,7 @@ from truyvet.accounts.privacy import people_views
 from truyvet.api.auth import api_user
 from truyvet.api.schemas import Paged, PageQuery
 from truyvet.api.views import paginate
+from truyvet.core.timeutil import local_midnight
 from truyvet.health import compliance, services
 from truyvet.health.models import TestResult
 from truyvet.registry.models import Enterprise
@@ -100,10 +101,6 @@ def _not_future(name: str, day: date | None) -> None:
         raise ValidationError([{"loc": ["query", name], "msg": "must not be in the future"}])
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(0, 0)))
-
-
 @router.get("/enterprises/{int:enterprise_id}/test-results", response=Paged[TestResultOut])
 def list_test_results(request: HttpRequest, enterprise_id: int, params: Query[TestResultQuery]) -> dict:
     """Test results of the enterprise's workers, newest sample first."""
@@ -112,8 +109,8 @@ def list_test_results(request: HttpRequest, enterprise_id: int, params: Query[Te
     qs = (TestResult.objects.filter(enterprise=enterprise)
           .select_related("person__enterprise", "person__org_unit").order_by("-sampled_at", "-pk"))
     if params.date is not None:
-        qs = qs.filter(sampled_at__gte=_day_start(params.date),
-                       sampled_at__lt=_day_start(params.date + timedelta(days=1)))
+        qs = qs.filter(sampled_at__gte=local_midnight(params.date),
+                       sampled_at__lt=local_midnight(params.date + timedelta(days=1)))
     if params.result is not None:
         qs = qs.filter(result=params.result)
     page = paginate(qs, params)
@@ -151,7 +148,7 @@ def list_compliance(request: HttpRequest, params: Query[ComplianceQuery]) -> dic
     _not_future("date", params.date)
     now = timezone.now()
     if params.date is not None and params.date < timezone.localdate(now):
-        now = _day_start(params.date + timedelta(days=1)) - timedelta(microseconds=1)
+        now = local_midnight(params.date + timedelta(days=1)) - timedelta(microseconds=1)
     rows = compliance.compliance_rows(scoping.compliance_enterprises(user), now)
     rows = compliance.sort_and_filter(rows, params.sort, params.show)
     return paginate([ComplianceOut(

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from truyvet.core.models import Policy
+from truyvet.core.timeutil import local_midnight
 
 ON_TIME, LATE, MISSING, PENDING = "on_time", "late", "missing", "pending"
 REPORT_LABELS = {ON_TIME: _("On time"), LATE: _("Late"), MISSING: _("Not reported"),
@@ -160,7 +161,7 @@ def compliance_rows(enterprises: QuerySet, now: datetime | None = None,
     now = now or timezone.now()
     rules = rules or Rules.current()
     today: date = timezone.localdate(now)
-    t0 = timezone.make_aware(datetime.combine(today, time(0, 0)))
+    t0 = local_midnight(today)
     scope_sql, scope_params = enterprises.order_by().values("id").query.sql_with_params()
     sql = _sql(scope_sql, _badge_table())
     params = [*scope_params, today, today, t0, t0 + timedelta(days=1), today]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from truyvet.core.timeutil import local_midnight
 from truyvet.health.models import DailyReport, TestOutcome, TestResult, TestType, Vaccination
 from truyvet.registry.models import OrgUnit, Person
 
@@ -86,7 +87,7 @@ def record_from_worklist(enterprise_id: int, rows: list[dict], person_of_row: di
             day = date.fromisoformat(row["test_date"])
             tests.append(TestResult(
                 enterprise_id=enterprise_id, person_id=pid, entered_by_id=user_id,
-                sampled_at=timezone.make_aware(datetime.combine(day, time(0, 0))),
+                sampled_at=local_midnight(day),
                 test_type=row.get("test_type") or TestType.RAPID_ANTIGEN, result=row["test_result"]))
     Vaccination.objects.bulk_create(vacc, ignore_conflicts=True, batch_size=2000)
     TestResult.objects.bulk_create(tests, ignore_conflicts=True, batch_size=2000)

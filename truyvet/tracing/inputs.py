@@ -9,13 +9,12 @@ same things with the same words.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 
+from truyvet.core.timeutil import local_midnight, local_zone
 from truyvet.tracing.types import (
     DEFAULT_DEPTH,
     DEFAULT_LOOKBACK_HOURS,
@@ -26,16 +25,6 @@ from truyvet.tracing.types import (
 )
 
 MAX_LOOKBACK_HOURS = 24 * 60
-
-
-def local_zone() -> ZoneInfo:
-    """The deployment time zone (dates and naive instants are read in it)."""
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def local_midnight(day: date) -> datetime:
-    """00:00 local time on `day`: where a date onset or a date range begins."""
-    return datetime.combine(day, time.min, tzinfo=local_zone())
 
 
 def parse_instant(field: str, value: Any, *, allow_date: bool = True) -> datetime:
